@@ -1,0 +1,28 @@
+namespace Aggregator.Configuration;
+
+/// <summary>One entry under "Notifiers" in appsettings.json. Which fields apply depends on Type.</summary>
+public sealed class NotifierOptions
+{
+    /// <summary>smtp, webhook or console.</summary>
+    public string Type { get; set; } = "";
+
+    // smtp
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    /// <summary>auto (STARTTLS when offered), starttls, tls (implicit), none.</summary>
+    public string Security { get; set; } = "auto";
+    public string? Username { get; set; }
+    /// <summary>Name of the environment variable holding the SMTP password; never the password itself.</summary>
+    public string? PasswordEnvironmentVariable { get; set; }
+    public string? From { get; set; }
+    public List<string> To { get; set; } = [];
+
+    // webhook
+    public string? Url { get; set; }
+    /// <summary>HMAC-SHA256 key for X-Aggregator-Signature; no signature when empty.</summary>
+    public string? Secret { get; set; }
+    /// <summary>generic (our documented JSON body) for now; slack, discord, teams, ntfy later.</summary>
+    public string Format { get; set; } = "generic";
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}

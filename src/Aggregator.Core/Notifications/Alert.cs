@@ -1,0 +1,25 @@
+namespace Aggregator.Notifications;
+
+/// <summary>One match to deliver through one notifier. Stored as JSON in the outbox row, so a delivery
+/// sends exactly what was decided when the entry was stored, even after the entry or rules change.</summary>
+public sealed record Alert
+{
+    /// <summary>Stable id of this delivery: the webhook's X-Aggregator-Delivery header and the email's Message-ID.</summary>
+    public required string DeliveryId { get; init; }
+    public required string Rule { get; init; }
+    public required string Notifier { get; init; }
+    public required string Feed { get; init; }
+    public required string FeedUrl { get; init; }
+    /// <summary>The feed's own id for the entry (guid / Atom id), or our dedupe key when it has none.</summary>
+    public required string EntryId { get; init; }
+    public string? Title { get; init; }
+    public string? Link { get; init; }
+    public DateTimeOffset? Published { get; init; }
+    public string? Author { get; init; }
+    /// <summary>Plain text of the summary (or of the content when there is no summary).</summary>
+    public string? Summary { get; init; }
+    /// <summary>The entry's own HTML (summary or content), not yet sanitised.</summary>
+    public string? SummaryHtml { get; init; }
+    public IReadOnlyList<string> MatchedTerms { get; init; } = [];
+    public required DateTimeOffset MatchedAt { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace Aggregator.Notifications;
+
+/// <summary>A way to tell someone about a match: SMTP, webhook, console.</summary>
+public interface INotifier
+{
+    /// <summary>The name the notifier has under "Notifiers" in appsettings.json.</summary>
+    string Name { get; }
+
+    /// <summary>Sends one alert. Never throws for a failed delivery: report it in the outcome.</summary>
+    Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken);
+}

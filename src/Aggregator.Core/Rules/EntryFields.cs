@@ -1,0 +1,11 @@
+namespace Aggregator.Rules;
+
+/// <summary>The plain-text fields of an entry that a query can look at.</summary>
+public sealed record EntryFields(
+    string? Title,
+    string? Summary,
+    string? Content,
+    string? Author = null,
+    IReadOnlyList<string>? Categories = null,
+    string? Url = null,
+    string? Feed = null);
