@@ -1,0 +1,252 @@
+using System.Text.Json;
+using Aggregator.Rules;
+
+namespace Aggregator.Configuration;
+
+/// <summary>Reads config/feeds.json and config/rules.json and checks them together, so one start-up
+/// message lists every mistake with its file, line and item.</summary>
+public static class ConfigLoader
+{
+    public const string FeedsFile = "feeds.json";
+    public const string RulesFile = "rules.json";
+
+    private static readonly string[] FeedKeys = ["name", "url", "interval", "tags"];
+    private static readonly string[] RuleKeys = ["name", "query", "exclude", "feeds", "notify"];
+
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <param name="directory">The config folder, resolved.</param>
+    /// <param name="displayDirectory">The folder as the user wrote it (e.g. "config"), for messages.</param>
+    /// <param name="notifierNames">Names rules may use in "notify".</param>
+    /// <exception cref="ConfigException">Anything is wrong; every error is listed.</exception>
+    public static AggregatorConfig Load(string directory, string displayDirectory, IReadOnlyCollection<string> notifierNames)
+    {
+        var errors = new List<string>();
+        var feedsPath = Path.Combine(directory, FeedsFile);
+        var feedsDisplay = Path.Combine(displayDirectory, FeedsFile);
+        var rulesPath = Path.Combine(directory, RulesFile);
+        var rulesDisplay = Path.Combine(displayDirectory, RulesFile);
+
+        var feeds = new List<FeedDefinition>();
+        if (!File.Exists(feedsPath))
+            errors.Add($"{feedsDisplay} not found (looked in {Path.GetFullPath(directory)}); create it with {{ \"feeds\": [ {{ \"name\": \"...\", \"url\": \"https://...\" }} ] }} or pass --contentRoot");
+        else
+            ReadItems(feedsPath, feedsDisplay, "feeds", FeedKeys, errors, (item, where) => ReadFeed(item, where, feeds, errors));
+
+        var rules = new List<RuleDefinition>();
+        if (File.Exists(rulesPath))
+            ReadItems(rulesPath, rulesDisplay, "rules", RuleKeys, errors, (item, where) => ReadRule(item, where, rules, errors));
+
+        CheckRuleReferences(rules, feeds, notifierNames, rulesDisplay, errors);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return new AggregatorConfig(feeds, rules);
+    }
+
+    private static void ReadItems(string path, string display, string arrayName, string[] knownKeys,
+        List<string> errors, Action<JsonElement, string> read)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var json = bytes.AsMemory();
+        if (json.Span.StartsWith("\uFEFF"u8)) json = json[3..];
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add($"{display} line {ex.LineNumber + 1}, column {ex.BytePositionInLine + 1}: not valid JSON ({FirstSentence(ex.Message)}); look for a missing comma, quote or bracket");
+            return;
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty(arrayName, out var array)
+                || array.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add($"{display}: expected an object with a \"{arrayName}\" array, like {{ \"{arrayName}\": [ ... ] }}");
+                return;
+            }
+
+            var lines = ItemLines(json.Span, arrayName);
+            var index = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                var line = index < lines.Count ? lines[index] : 0;
+                var where = $"{display} line {line}: {arrayName.TrimEnd('s')} #{index + 1}";
+                index++;
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    errors.Add($"{where}: expected an object {{ ... }}, got {item.ValueKind.ToString().ToLowerInvariant()}");
+                    continue;
+                }
+                if (item.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+                    where = $"{display} line {line}: {arrayName.TrimEnd('s')} \"{name.GetString()}\"";
+                foreach (var property in item.EnumerateObject())
+                {
+                    if (!knownKeys.Contains(property.Name, StringComparer.Ordinal))
+                        errors.Add($"{where}: unknown key \"{property.Name}\" (known keys: {string.Join(", ", knownKeys)})");
+                }
+                read(item, where);
+            }
+        }
+    }
+
+    private static void ReadFeed(JsonElement item, string where, List<FeedDefinition> feeds, List<string> errors)
+    {
+        var name = RequiredString(item, "name", where, "give the feed a short unique name", errors);
+        var urlText = RequiredString(item, "url", where, "give the feed's absolute http(s) URL", errors);
+        Uri? url = null;
+        if (urlText is not null
+            && (!Uri.TryCreate(urlText, UriKind.Absolute, out url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors.Add($"{where}: \"url\" must be an absolute http:// or https:// URL, got \"{urlText}\"");
+            url = null;
+        }
+
+        TimeSpan? interval = null;
+        if (item.TryGetProperty("interval", out var intervalElement))
+        {
+            if (intervalElement.ValueKind == JsonValueKind.String && Duration.TryParse(intervalElement.GetString(), out var parsed))
+                interval = parsed;
+            else
+                errors.Add($"{where}: \"interval\" must be {Duration.Hint}, got {intervalElement.GetRawText()}");
+        }
+
+        var tags = StringList(item, "tags", where, errors);
+        if (name is null || url is null) return;
+        if (feeds.Any(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add($"{where}: another feed is already named \"{name}\"; names must be unique");
+            return;
+        }
+        feeds.Add(new FeedDefinition(name, url, interval, tags));
+    }
+
+    private static void ReadRule(JsonElement item, string where, List<RuleDefinition> rules, List<string> errors)
+    {
+        var name = RequiredString(item, "name", where, "give the rule a short unique name", errors);
+        var query = CompileQuery(item, "query", where, errors, required: true);
+        var exclude = CompileQuery(item, "exclude", where, errors, required: false);
+        var feeds = StringList(item, "feeds", where, errors);
+        var notify = StringList(item, "notify", where, errors);
+        if (name is null || query is null) return;
+        if (rules.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add($"{where}: another rule is already named \"{name}\"; names must be unique");
+            return;
+        }
+        rules.Add(new RuleDefinition(name, query, exclude, feeds, notify));
+    }
+
+    private static Query? CompileQuery(JsonElement item, string key, string where, List<string> errors, bool required)
+    {
+        if (!item.TryGetProperty(key, out var element))
+        {
+            if (required) errors.Add($"{where}: \"{key}\" is missing; write a query such as \"Hezbollah AND Russia\" (see docs/rules.md)");
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(element.GetString()))
+        {
+            errors.Add($"{where}: \"{key}\" must be a non-empty query string");
+            return null;
+        }
+        try
+        {
+            return Query.Parse(element.GetString()!);
+        }
+        catch (QuerySyntaxException ex)
+        {
+            errors.Add($"{where}: \"{key}\": {ex.Message}");
+            return null;
+        }
+    }
+
+    private static void CheckRuleReferences(List<RuleDefinition> rules, List<FeedDefinition> feeds,
+        IReadOnlyCollection<string> notifierNames, string display, List<string> errors)
+    {
+        var tags = feeds.SelectMany(f => f.Tags).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = feeds.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var rule in rules)
+        {
+            foreach (var scope in rule.Feeds)
+            {
+                if (scope.StartsWith("tag:", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (!tags.Contains(scope[4..]))
+                        errors.Add($"{display}: rule \"{rule.Name}\": no feed has the tag \"{scope[4..]}\" (tags in feeds.json: {List(tags)})");
+                }
+                else if (!names.Contains(scope))
+                {
+                    errors.Add($"{display}: rule \"{rule.Name}\": unknown feed \"{scope}\" in \"feeds\"; use a feed name from feeds.json or \"tag:NAME\"");
+                }
+            }
+            foreach (var notifier in rule.Notify)
+            {
+                if (!notifierNames.Contains(notifier, StringComparer.OrdinalIgnoreCase))
+                    errors.Add($"{display}: rule \"{rule.Name}\": unknown notifier \"{notifier}\" in \"notify\" (configured under \"Notifiers\" in appsettings.json: {List(notifierNames)})");
+            }
+        }
+    }
+
+    private static string? RequiredString(JsonElement item, string key, string where, string fix, List<string> errors)
+    {
+        if (item.TryGetProperty(key, out var element) && element.ValueKind == JsonValueKind.String
+            && !string.IsNullOrWhiteSpace(element.GetString()))
+            return element.GetString()!.Trim();
+        errors.Add(item.TryGetProperty(key, out _)
+            ? $"{where}: \"{key}\" must be a non-empty string; {fix}"
+            : $"{where}: \"{key}\" is missing; {fix}");
+        return null;
+    }
+
+    private static IReadOnlyList<string> StringList(JsonElement item, string key, string where, List<string> errors)
+    {
+        if (!item.TryGetProperty(key, out var element)) return [];
+        if (element.ValueKind == JsonValueKind.Array
+            && element.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString())))
+            return element.EnumerateArray().Select(e => e.GetString()!.Trim()).ToArray();
+        errors.Add($"{where}: \"{key}\" must be a list of names, like [\"a\", \"b\"], got {element.GetRawText()}");
+        return [];
+    }
+
+    /// <summary>The 1-based line of each item of the top-level array, which JsonElement does not keep.</summary>
+    private static List<int> ItemLines(ReadOnlySpan<byte> json, string arrayName)
+    {
+        var lines = new List<int>();
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        var arrayDepth = -1;
+        while (reader.Read())
+        {
+            if (arrayDepth < 0)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals(arrayName)
+                    && reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+                    arrayDepth = reader.CurrentDepth;
+                continue;
+            }
+            if (reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == arrayDepth) break;
+            if (reader.CurrentDepth == arrayDepth + 1 && reader.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray))
+                lines.Add(json[..(int)reader.TokenStartIndex].Count((byte)'\n') + 1);
+        }
+        return lines;
+    }
+
+    private static string List(IEnumerable<string> names)
+    {
+        var list = string.Join(", ", names.Order(StringComparer.OrdinalIgnoreCase));
+        return list.Length == 0 ? "none" : list;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message.TrimEnd('.');
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Aggregator.Configuration;
+
+/// <summary>The "Aggregator:Delivery" section: how the outbox is drained and retried.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Aggregator:Delivery";
+
+    /// <summary>How often the service looks for deliveries that are due.</summary>
+    public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After this many failed attempts a delivery is dead-lettered.</summary>
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = 12;
+
+    /// <summary>Delay before the first retry; it doubles each attempt, with jitter, up to MaxRetryDelay.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Deliveries sent at once.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrency { get; set; } = 8;
+}

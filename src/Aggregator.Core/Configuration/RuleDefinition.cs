@@ -1,0 +1,24 @@
+using Aggregator.Rules;
+
+namespace Aggregator.Configuration;
+
+/// <summary>One rule from config/rules.json, its query already compiled.</summary>
+/// <param name="Feeds">Feed names and "tag:x" scopes; empty means every feed.</param>
+/// <param name="Notify">Notifier names; empty means every configured notifier.</param>
+public sealed record RuleDefinition(string Name, Query Query, Query? Exclude, IReadOnlyList<string> Feeds, IReadOnlyList<string> Notify)
+{
+    public bool AppliesTo(string feedName, IReadOnlyList<string> feedTags)
+    {
+        if (Feeds.Count == 0) return true;
+        foreach (var scope in Feeds)
+        {
+            if (scope.StartsWith("tag:", StringComparison.OrdinalIgnoreCase))
+            {
+                var tag = scope[4..];
+                if (feedTags.Any(t => string.Equals(t, tag, StringComparison.OrdinalIgnoreCase))) return true;
+            }
+            else if (string.Equals(scope, feedName, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+}

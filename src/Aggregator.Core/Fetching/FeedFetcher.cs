@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Aggregator.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Fetching;
+
+/// <summary>One polite GET of a feed: conditional (ETag / Last-Modified), compressed, with a deadline for
+/// the whole response and a size cap enforced while reading, so a slow or endless server costs us little.</summary>
+public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> options, TimeProvider time)
+{
+    public const string HttpClientName = "feeds";
+
+    private const string Accept =
+        "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8";
+
+    public async Task<FetchResult> FetchAsync(Uri url, string? etag, string? lastModified, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.Timeout);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Accept", Accept);
+        request.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgent);
+        if (!string.IsNullOrEmpty(etag)) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        if (!string.IsNullOrEmpty(lastModified)) request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var status = (int)response.StatusCode;
+            var finalUrl = response.RequestMessage?.RequestUri ?? url;
+            if (response.StatusCode == HttpStatusCode.NotModified)
+            {
+                return new FetchResult
+                {
+                    Outcome = FetchOutcome.NotModified, StatusCode = status, FinalUrl = finalUrl, Elapsed = Elapsed(started),
+                    ETag = response.Headers.ETag?.ToString(), LastModified = LastModifiedOf(response),
+                };
+            }
+            if (!response.IsSuccessStatusCode)
+                return FetchResult.Failed(DescribeStatus(response), status, Elapsed(started), RetryAfterOf(response));
+
+            if (response.Content.Headers.ContentLength > settings.MaxFeedBytes)
+                return FetchResult.Failed(TooLarge(settings), status, Elapsed(started));
+
+            var body = await ReadCappedAsync(response.Content, settings.MaxFeedBytes, deadline.Token);
+            if (body is null) return FetchResult.Failed(TooLarge(settings), status, Elapsed(started));
+
+            return new FetchResult
+            {
+                Outcome = FetchOutcome.Fetched,
+                StatusCode = status,
+                Body = body,
+                ContentType = response.Content.Headers.ContentType?.ToString(),
+                ETag = response.Headers.ETag?.ToString(),
+                LastModified = LastModifiedOf(response),
+                FinalUrl = finalUrl,
+                Elapsed = Elapsed(started),
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return FetchResult.Failed(
+                $"no complete response within {Seconds(settings.Timeout)} (Aggregator:Polling:Timeout); the server is down or very slow",
+                elapsed: Elapsed(started));
+        }
+        catch (HttpRequestException ex)
+        {
+            return FetchResult.Failed(DescribeFailure(url, ex), elapsed: Elapsed(started));
+        }
+        catch (IOException ex)
+        {
+            return FetchResult.Failed($"the connection broke while reading the body: {ex.Message}", elapsed: Elapsed(started));
+        }
+        catch (InvalidDataException ex)
+        {
+            return FetchResult.Failed($"the compressed body is corrupt: {ex.Message}", elapsed: Elapsed(started));
+        }
+    }
+
+    /// <summary>Reads at most <paramref name="max"/> bytes (after decompression, so a gzip bomb stops at the cap).</summary>
+    /// <returns>The body, or null when it is larger than the cap.</returns>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long max, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0) return buffer.AsSpan(0, length).ToArray();
+                length += read;
+                if (length > max) return null;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string DescribeStatus(HttpResponseMessage response)
+    {
+        var code = (int)response.StatusCode;
+        var head = $"HTTP {code} {response.ReasonPhrase}".TrimEnd();
+        return code switch
+        {
+            401 or 403 => $"{head}: the server refuses us; the feed may need a login or block our User-Agent",
+            404 => $"{head}: no feed at this URL; check it in config/feeds.json",
+            410 => $"{head}: the site says this feed is gone for good; remove it from config/feeds.json",
+            429 => $"{head}: the server says we poll too often; backing off",
+            >= 500 => $"{head}: the server failed; it will be retried",
+            _ => head,
+        };
+    }
+
+    private static string DescribeFailure(Uri url, HttpRequestException ex)
+    {
+        var authority = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
+        if (ex.InnerException is SocketException socket)
+        {
+            return socket.SocketErrorCode switch
+            {
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => $"cannot resolve host '{url.Host}' (DNS); check the URL",
+                SocketError.ConnectionRefused => $"connection refused by {authority}; nothing listens there",
+                SocketError.TimedOut => $"connecting to {authority} timed out",
+                SocketError.ConnectionReset => $"{authority} reset the connection",
+                _ => $"network error talking to {authority}: {socket.Message}",
+            };
+        }
+        if (ex.InnerException is AuthenticationException tls)
+            return $"TLS handshake with {authority} failed: {tls.Message}";
+        if (ex.HttpRequestError == HttpRequestError.ResponseEnded)
+            return $"{authority} closed the connection before the response was complete";
+        if (ex.HttpRequestError == HttpRequestError.InvalidResponse)
+            return $"{authority} sent an invalid HTTP response";
+        if (ex.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase))
+            return $"too many redirects (more than Aggregator:Polling:MaxRedirects): {ex.Message}";
+        return $"request to {authority} failed: {ex.Message}";
+    }
+
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta) return delta;
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+
+    private static string? LastModifiedOf(HttpResponseMessage response) =>
+        response.Content.Headers.TryGetValues("Last-Modified", out var values) ? values.FirstOrDefault() : null;
+
+    private static string TooLarge(PollingOptions settings) =>
+        $"body over {settings.MaxFeedBytes / 1024} KiB (Aggregator:Polling:MaxFeedBytes); raise it if the feed is really that large";
+
+    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.#} s";
+
+    private TimeSpan Elapsed(long started) => time.GetElapsedTime(started);
+}

@@ -1,0 +1,21 @@
+namespace Aggregator.Fetching;
+
+/// <summary>What one conditional GET brought back. Failures are data, with a message a user can act on.</summary>
+public sealed record FetchResult
+{
+    public required FetchOutcome Outcome { get; init; }
+    public int? StatusCode { get; init; }
+    public byte[]? Body { get; init; }
+    public string? ContentType { get; init; }
+    public string? ETag { get; init; }
+    public string? LastModified { get; init; }
+    /// <summary>Where the body really came from, after redirects; relative links resolve against it.</summary>
+    public Uri? FinalUrl { get; init; }
+    public string? Error { get; init; }
+    /// <summary>The server asked us to wait (Retry-After on 429/503).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+    public TimeSpan Elapsed { get; init; }
+
+    public static FetchResult Failed(string error, int? status = null, TimeSpan elapsed = default, TimeSpan? retryAfter = null) =>
+        new() { Outcome = FetchOutcome.Failed, Error = error, StatusCode = status, Elapsed = elapsed, RetryAfter = retryAfter };
+}

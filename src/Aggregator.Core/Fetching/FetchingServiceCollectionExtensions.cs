@@ -1,0 +1,32 @@
+using System.Net;
+using Aggregator.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Fetching;
+
+public static class FetchingServiceCollectionExtensions
+{
+    /// <summary>The feed HttpClient: one pooled handler, decompression, bounded redirects and connections per host.</summary>
+    public static IServiceCollection AddFetching(this IServiceCollection services)
+    {
+        services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var polling = provider.GetRequiredService<IOptions<PollingOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    AutomaticDecompression = DecompressionMethods.All,
+                    AllowAutoRedirect = polling.MaxRedirects > 0,
+                    MaxAutomaticRedirections = Math.Max(1, polling.MaxRedirects),
+                    MaxConnectionsPerServer = polling.MaxConcurrencyPerHost,
+                    ConnectTimeout = TimeSpan.FromSeconds(Math.Min(15, polling.Timeout.TotalSeconds)),
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    UseCookies = false,
+                };
+            })
+            // The factory's default handler rotation (2 min) would drop warm connections mid-cycle.
+            .SetHandlerLifetime(TimeSpan.FromMinutes(10));
+        return services;
+    }
+}

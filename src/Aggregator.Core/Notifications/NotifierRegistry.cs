@@ -1,0 +1,11 @@
+namespace Aggregator.Notifications;
+
+/// <summary>The configured notifiers by name (case-insensitive), as rules and outbox rows name them.</summary>
+public sealed class NotifierRegistry(IEnumerable<INotifier> notifiers)
+{
+    private readonly Dictionary<string, INotifier> _byName = notifiers.ToDictionary(n => n.Name, StringComparer.OrdinalIgnoreCase);
+
+    public IReadOnlyCollection<string> Names => _byName.Keys;
+
+    public INotifier? Find(string name) => _byName.GetValueOrDefault(name);
+}

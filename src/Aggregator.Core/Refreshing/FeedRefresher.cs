@@ -1,0 +1,178 @@
+using Aggregator.Configuration;
+using Aggregator.Fetching;
+using Aggregator.Notifications;
+using Aggregator.Parsing;
+using Aggregator.Rules;
+using Aggregator.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Refreshing;
+
+/// <summary>One poll of one feed, end to end: fetch, parse, store the new entries, match them, queue the alerts.
+/// Entries, matches and outbox rows go in one transaction, so a crash can neither lose an alert nor invent one.</summary>
+public sealed partial class FeedRefresher(
+    FeedFetcher fetcher,
+    FeedParser parser,
+    Database database,
+    FeedStore feeds,
+    EntryStore entries,
+    MatchStore matches,
+    OutboxStore outbox,
+    ConfigFiles config,
+    IOptions<PollingOptions> polling,
+    TimeProvider time,
+    ILogger<FeedRefresher> logger)
+{
+    public async Task<RefreshReport> RefreshAsync(FeedRow feed, CancellationToken cancellationToken)
+    {
+        var report = new RefreshReport(feed.Name, feed.Url);
+        var fetch = await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, cancellationToken);
+        report = report with { Status = fetch.StatusCode, Elapsed = fetch.Elapsed };
+
+        if (fetch.Outcome == FetchOutcome.Failed)
+            return await RecordFailureAsync(feed, report, fetch.Error!, fetch.StatusCode, fetch.RetryAfter, cancellationToken);
+
+        var now = time.GetUtcNow();
+        if (fetch.Outcome == FetchOutcome.NotModified)
+        {
+            await using var write = await database.BeginWriteAsync(cancellationToken);
+            await feeds.RecordCheckAsync(write, Success(feed, now, fetch, title: null, siteUrl: null));
+            await write.CommitAsync(cancellationToken);
+            LogNotModified(feed.Id, feed.Url, (long)fetch.Elapsed.TotalMilliseconds);
+            return report with { Succeeded = true, NotModified = true };
+        }
+
+        var parsed = parser.Parse(fetch.Body, fetch.FinalUrl ?? new Uri(feed.Url), fetch.ContentType);
+        if (parsed.Feed is not { } document)
+            return await RecordFailureAsync(feed, report, parsed.Error ?? "not a feed", fetch.StatusCode, null, cancellationToken);
+
+        var backlog = feed.LastSuccessAt is null && !polling.Value.AlertOnFirstPoll;
+        var (newEntries, alerts) = await StoreAsync(feed, document, fetch, backlog, now, cancellationToken);
+        LogStored(feed.Id, feed.Url, document.Entries.Count, newEntries, alerts, (long)fetch.Elapsed.TotalMilliseconds);
+        return report with
+        {
+            Succeeded = true,
+            EntriesSeen = document.Entries.Count,
+            NewEntries = newEntries,
+            Alerts = alerts,
+            Backlog = backlog,
+            Problems = document.Problems,
+        };
+    }
+
+    private async Task<(int NewEntries, int Alerts)> StoreAsync(FeedRow feed, ParsedFeed document, FetchResult fetch,
+        bool backlog, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rules = config.Current.Rules;
+        var tags = feed.TagList;
+        var applicable = rules.Where(r => r.AppliesTo(feed.Name, tags)).ToArray();
+        int newEntries = 0, alerts = 0;
+
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
+        for (var i = document.Entries.Count - 1; i >= 0; i--)
+        {
+            var entry = document.Entries[i];
+            var stored = ToNewEntry(entry);
+            if (await entries.InsertAsync(write, feed.Id, stored, now) is not { } entryId) continue;
+            newEntries++;
+            if (backlog || applicable.Length == 0) continue;
+
+            var matchDocument = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content,
+                entry.Author, entry.Categories, entry.Link, feed.Name));
+            foreach (var rule in applicable)
+            {
+                if (rule.Query.Match(matchDocument) is not { } hit) continue;
+                if (rule.Exclude?.Match(matchDocument) is not null) continue;
+                if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now) is not { } matchId) continue;
+                foreach (var notifier in rule.Notify.Count > 0 ? rule.Notify : config.NotifierNames)
+                {
+                    var alert = new Alert
+                    {
+                        DeliveryId = Guid.CreateVersion7(now).ToString(),
+                        Rule = rule.Name,
+                        Notifier = notifier,
+                        Feed = feed.Name,
+                        FeedUrl = feed.Url,
+                        EntryId = entry.Id ?? stored.EntryKey,
+                        Title = entry.Title,
+                        Link = entry.Link,
+                        Published = entry.Published,
+                        Author = entry.Author,
+                        Summary = entry.Summary ?? entry.Content,
+                        SummaryHtml = entry.SummaryHtml ?? entry.ContentHtml,
+                        MatchedTerms = hit.Terms,
+                        MatchedAt = now,
+                    };
+                    await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now);
+                    alerts++;
+                }
+            }
+        }
+        await feeds.RecordCheckAsync(write, Success(feed, now, fetch, document.Title, document.Link));
+        await write.CommitAsync(cancellationToken);
+        return (newEntries, alerts);
+    }
+
+    private async Task<RefreshReport> RecordFailureAsync(FeedRow feed, RefreshReport report, string error, int? status,
+        TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var errors = (int)feed.ErrorCount + 1;
+        await using (var write = await database.BeginWriteAsync(cancellationToken))
+        {
+            await feeds.RecordCheckAsync(write, new FeedCheck
+            {
+                FeedId = feed.Id,
+                CheckedAt = now,
+                NextCheckAt = PollSchedule.Next(feed, polling.Value, now, errors, retryAfter),
+                Succeeded = false,
+                Status = status,
+                Error = error,
+            });
+            await write.CommitAsync(cancellationToken);
+        }
+        LogFailed(feed.Name, feed.Id, feed.Url, errors, error);
+        return report with { Succeeded = false, Error = error };
+    }
+
+    private FeedCheck Success(FeedRow feed, DateTimeOffset now, FetchResult fetch, string? title, string? siteUrl) => new()
+    {
+        FeedId = feed.Id,
+        CheckedAt = now,
+        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, null),
+        Succeeded = true,
+        Status = fetch.StatusCode,
+        NewValidators = fetch.Outcome == FetchOutcome.Fetched,
+        Etag = fetch.ETag,
+        LastModified = fetch.LastModified,
+        Title = title,
+        SiteUrl = siteUrl,
+    };
+
+    private static NewEntry ToNewEntry(ParsedEntry entry) => new()
+    {
+        EntryKey = EntryKey.For(entry),
+        Guid = entry.Id,
+        Link = entry.Link,
+        Title = entry.Title,
+        Author = entry.Author,
+        Summary = entry.Summary,
+        Content = entry.Content,
+        SummaryHtml = entry.SummaryHtml,
+        ContentHtml = entry.ContentHtml,
+        Categories = entry.Categories,
+        PublishedAt = entry.Published,
+        UpdatedAt = entry.Updated,
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {FeedId} {FeedUrl}: not modified ({ElapsedMs} ms)")]
+    private partial void LogNotModified(long feedId, string feedUrl, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} {FeedUrl}: {EntryCount} entries, {NewEntries} new, {Alerts} alerts ({ElapsedMs} ms)")]
+    private partial void LogStored(long feedId, string feedUrl, int entryCount, int newEntries, int alerts, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}) failed ({ErrorCount} in a row): {Error}")]
+    private partial void LogFailed(string feedName, long feedId, string feedUrl, int errorCount, string error);
+}

@@ -1,0 +1,24 @@
+using Aggregator.Configuration;
+using Aggregator.Storage;
+
+namespace Aggregator.Refreshing;
+
+/// <summary>When a feed is polled next: its interval within the configured bounds, doubled per consecutive
+/// error, pushed out by a server's Retry-After, and jittered so feeds added together drift apart.</summary>
+public static class PollSchedule
+{
+    public static DateTimeOffset Next(FeedRow feed, PollingOptions polling, DateTimeOffset now, int consecutiveErrors, TimeSpan? retryAfter)
+    {
+        var interval = feed.IntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : polling.Interval;
+        interval = Clamp(interval, polling);
+        if (consecutiveErrors > 0)
+            interval = Clamp(interval * Math.Pow(2, Math.Min(consecutiveErrors - 1, 10)), polling);
+        if (retryAfter is { } wait && wait > interval)
+            interval = wait > polling.MaxInterval ? polling.MaxInterval : wait;
+        var jitter = interval * (Random.Shared.NextDouble() * 0.1);
+        return now + interval + jitter;
+    }
+
+    private static TimeSpan Clamp(TimeSpan value, PollingOptions polling) =>
+        value < polling.MinInterval ? polling.MinInterval : value > polling.MaxInterval ? polling.MaxInterval : value;
+}

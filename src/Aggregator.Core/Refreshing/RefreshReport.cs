@@ -1,0 +1,17 @@
+namespace Aggregator.Refreshing;
+
+/// <summary>What one poll of one feed did, for the poll command's summary and the logs.</summary>
+public sealed record RefreshReport(string Feed, string Url)
+{
+    public bool Succeeded { get; init; }
+    public int? Status { get; init; }
+    public bool NotModified { get; init; }
+    public int EntriesSeen { get; init; }
+    public int NewEntries { get; init; }
+    public int Alerts { get; init; }
+    /// <summary>True for a feed's first successful poll, whose backlog is stored without alerting.</summary>
+    public bool Backlog { get; init; }
+    public string? Error { get; init; }
+    public IReadOnlyList<string> Problems { get; init; } = [];
+    public TimeSpan Elapsed { get; init; }
+}

@@ -1,0 +1,106 @@
+using System.Reflection;
+using Aggregator.Configuration;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Storage;
+
+/// <summary>The SQLite file: opens connections, applies migrations, and serialises writes so that
+/// one writer at a time holds the file (many readers run beside it under WAL).</summary>
+public sealed class Database
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly string _connectionString;
+
+    static Database()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new Iso.TypeHandler());
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
+    }
+
+    public Database(IOptions<AggregatorOptions> options, IHostEnvironment environment)
+        : this(System.IO.Path.GetFullPath(options.Value.Database, environment.ContentRootPath))
+    {
+    }
+
+    public Database(string path)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // Per connection: enforce references, wait for another process's writer instead of failing,
+        // and NORMAL sync, which under WAL loses no committed transaction on a process crash.
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;");
+        return connection;
+    }
+
+    /// <summary>Takes the single writer slot and opens a transaction; dispose without commit rolls back.</summary>
+    public async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken);
+            return new WriteScope(connection, connection.BeginTransaction(deferred: false), _writeLock);
+        }
+        catch
+        {
+            _writeLock.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the file and brings the schema up to date: numbered scripts in Migrations/,
+    /// each in its own transaction, tracked by PRAGMA user_version. Shipped scripts are never edited.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        var version = await connection.ExecuteScalarAsync<long>("PRAGMA user_version;");
+        foreach (var (number, sql) in Migrations())
+        {
+            if (number <= version) continue;
+            await using var transaction = connection.BeginTransaction();
+            await connection.ExecuteAsync(sql, transaction: transaction);
+            await connection.ExecuteAsync($"PRAGMA user_version = {number};", transaction: transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The highest migration number this build knows.</summary>
+    public static int SchemaVersion => Migrations().Max(m => m.Number);
+
+    private static IEnumerable<(int Number, string Sql)> Migrations()
+    {
+        var assembly = typeof(Database).Assembly;
+        const string prefix = "Aggregator.Storage.Migrations.";
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var file = name[prefix.Length..];
+            var number = int.Parse(file.AsSpan(0, file.IndexOf('_')), System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            yield return (number, reader.ReadToEnd());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Dapper;
+
+namespace Aggregator.Storage;
+
+/// <summary>The entries table. Deduplication is the UNIQUE (feed_id, entry_key) constraint, not a lookup first.</summary>
+public sealed class EntryStore(Database database)
+{
+    private const string Insert = """
+        INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
+                             summary_html, content_html, categories, published_at, updated_at, fetched_at)
+        VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
+                @SummaryHtml, @ContentHtml, @Categories, @PublishedAt, @UpdatedAt, @FetchedAt)
+        ON CONFLICT (feed_id, entry_key) DO NOTHING
+        RETURNING id
+        """;
+
+    /// <summary>Stores the entry unless the feed already has one with its key.</summary>
+    /// <returns>The new row's id, or null when the entry was already stored.</returns>
+    public Task<long?> InsertAsync(WriteScope write, long feedId, NewEntry entry, DateTimeOffset fetchedAt) =>
+        write.Connection.QuerySingleOrDefaultAsync<long?>(Insert, new
+        {
+            FeedId = feedId,
+            entry.EntryKey,
+            entry.Guid,
+            entry.Link,
+            entry.Title,
+            entry.Author,
+            entry.Summary,
+            entry.Content,
+            entry.SummaryHtml,
+            entry.ContentHtml,
+            Categories = JsonSerializer.Serialize(entry.Categories),
+            PublishedAt = Iso.ToText(entry.PublishedAt),
+            UpdatedAt = Iso.ToText(entry.UpdatedAt),
+            FetchedAt = Iso.ToText(fetchedAt),
+        }, write.Transaction);
+
+    private const string SelectRecent = """
+        SELECT e.*, f.name AS feed_name
+        FROM entries e JOIN feeds f ON f.id = e.feed_id
+        WHERE (@Feed IS NULL OR f.name = @Feed)
+          AND (@Since IS NULL OR COALESCE(e.published_at, e.fetched_at) >= @Since)
+        ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
+        LIMIT @Limit
+        """;
+
+    /// <summary>Newest first, by published date (or when we first saw it, for entries without one).</summary>
+    public async Task<IReadOnlyList<EntryRow>> ListAsync(string? feed, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<EntryRow>(SelectRecent, new { Feed = feed, Since = Iso.ToText(since), Limit = limit })).AsList();
+    }
+
+    private const string SelectAll = """
+        SELECT e.*, f.name AS feed_name
+        FROM entries e JOIN feeds f ON f.id = e.feed_id
+        WHERE (@Feed IS NULL OR f.name = @Feed)
+          AND (@Since IS NULL OR COALESCE(e.published_at, e.fetched_at) >= @Since)
+        ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
+        """;
+
+    /// <summary>Streams every stored entry in scope, newest first, for search and backtests.</summary>
+    public async IAsyncEnumerable<EntryRow> ScanAsync(string? feed, DateTimeOffset? since,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(SelectAll, new { Feed = feed, Since = Iso.ToText(since) }).WithCancellation(cancellationToken))
+            yield return row;
+    }
+
+    public async Task<IReadOnlyDictionary<long, long>> CountByFeedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long FeedId, long Count)>("SELECT feed_id, count(*) FROM entries GROUP BY feed_id");
+        return rows.ToDictionary(r => r.FeedId, r => r.Count);
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries");
+    }
+}

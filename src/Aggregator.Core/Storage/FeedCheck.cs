@@ -1,0 +1,18 @@
+namespace Aggregator.Storage;
+
+/// <summary>The outcome of one poll, as it is written back onto the feed row.</summary>
+public sealed record FeedCheck
+{
+    public required long FeedId { get; init; }
+    public required DateTimeOffset CheckedAt { get; init; }
+    public required DateTimeOffset NextCheckAt { get; init; }
+    public required bool Succeeded { get; init; }
+    public int? Status { get; init; }
+    public string? Error { get; init; }
+    /// <summary>A full 200 response: its validators replace the stored ones, even when absent.</summary>
+    public bool NewValidators { get; init; }
+    public string? Etag { get; init; }
+    public string? LastModified { get; init; }
+    public string? Title { get; init; }
+    public string? SiteUrl { get; init; }
+}

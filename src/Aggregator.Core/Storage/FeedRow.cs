@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace Aggregator.Storage;
+
+/// <summary>A row of the feeds table: the feed as configured plus its fetch state.</summary>
+public sealed class FeedRow
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public string Url { get; set; } = "";
+    public string Tags { get; set; } = "[]";
+    public long? IntervalSeconds { get; set; }
+    public bool Enabled { get; set; }
+    public string? Title { get; set; }
+    public string? SiteUrl { get; set; }
+    public string? Etag { get; set; }
+    public string? LastModified { get; set; }
+    public DateTimeOffset? LastCheckedAt { get; set; }
+    public DateTimeOffset? LastSuccessAt { get; set; }
+    public long? LastStatus { get; set; }
+    public string? LastError { get; set; }
+    public long ErrorCount { get; set; }
+    public DateTimeOffset NextCheckAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public IReadOnlyList<string> TagList => JsonSerializer.Deserialize<string[]>(Tags) ?? [];
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Aggregator.Configuration;
+using Dapper;
+
+namespace Aggregator.Storage;
+
+/// <summary>The feeds table: what config/feeds.json says, and each feed's fetch state.</summary>
+public sealed class FeedStore(Database database)
+{
+    private const string Upsert = """
+        INSERT INTO feeds (name, url, tags, interval_seconds, enabled, next_check_at, created_at)
+        VALUES (@Name, @Url, @Tags, @IntervalSeconds, 1, @Now, @Now)
+        ON CONFLICT (name) DO UPDATE SET
+            url = excluded.url,
+            tags = excluded.tags,
+            interval_seconds = excluded.interval_seconds,
+            enabled = 1,
+            -- validators belong to the old URL
+            etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END,
+            last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,
+            next_check_at = CASE WHEN feeds.url = excluded.url AND feeds.enabled = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
+        """;
+
+    private const string DisableMissing = """
+        UPDATE feeds SET enabled = 0
+        WHERE enabled = 1 AND name NOT IN (SELECT value FROM json_each(@Names))
+        """;
+
+    /// <summary>Makes the table agree with feeds.json: new feeds are due now, removed ones are disabled (their entries stay).</summary>
+    public async Task SyncAsync(IReadOnlyList<FeedDefinition> feeds, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        var nowText = Iso.ToText(now);
+        foreach (var feed in feeds)
+        {
+            await write.Connection.ExecuteAsync(Upsert, new
+            {
+                feed.Name,
+                Url = feed.Url.AbsoluteUri,
+                Tags = JsonSerializer.Serialize(feed.Tags),
+                IntervalSeconds = (long?)feed.Interval?.TotalSeconds,
+                Now = nowText,
+            }, write.Transaction);
+        }
+        await write.Connection.ExecuteAsync(DisableMissing, new { Names = JsonSerializer.Serialize(feeds.Select(f => f.Name)) }, write.Transaction);
+        await write.CommitAsync(cancellationToken);
+    }
+
+    private const string SelectDue = """
+        SELECT * FROM feeds WHERE enabled = 1 AND next_check_at <= @Now ORDER BY next_check_at, id
+        """;
+
+    public async Task<IReadOnlyList<FeedRow>> GetDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<FeedRow>(SelectDue, new { Now = Iso.ToText(now) })).AsList();
+    }
+
+    public async Task<IReadOnlyList<FeedRow>> GetAllAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<FeedRow>("SELECT * FROM feeds ORDER BY name")).AsList();
+    }
+
+    public async Task<FeedRow?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<FeedRow>("SELECT * FROM feeds WHERE name = @Name", new { Name = name });
+    }
+
+    private const string UpdateAfterCheck = """
+        UPDATE feeds SET
+            last_checked_at = @CheckedAt,
+            last_status = @Status,
+            next_check_at = @NextCheckAt,
+            last_success_at = CASE WHEN @Succeeded THEN @CheckedAt ELSE last_success_at END,
+            last_error = CASE WHEN @Succeeded THEN NULL ELSE @Error END,
+            error_count = CASE WHEN @Succeeded THEN 0 ELSE error_count + 1 END,
+            -- a 200 replaces the validators; a 304 or an error keeps them (RFC 9111 4.3.4: a 304 may omit them)
+            etag = CASE WHEN @NewValidators THEN @Etag ELSE COALESCE(@Etag, etag) END,
+            last_modified = CASE WHEN @NewValidators THEN @LastModified ELSE COALESCE(@LastModified, last_modified) END,
+            title = COALESCE(@Title, title),
+            site_url = COALESCE(@SiteUrl, site_url)
+        WHERE id = @FeedId
+        """;
+
+    /// <summary>Writes a poll's outcome inside the caller's transaction, beside the entries it stored.</summary>
+    public Task RecordCheckAsync(WriteScope write, FeedCheck check) =>
+        write.Connection.ExecuteAsync(UpdateAfterCheck, new
+        {
+            check.FeedId,
+            CheckedAt = Iso.ToText(check.CheckedAt),
+            NextCheckAt = Iso.ToText(check.NextCheckAt),
+            check.Succeeded,
+            check.Status,
+            check.Error,
+            check.Etag,
+            check.LastModified,
+            check.NewValidators,
+            check.Title,
+            check.SiteUrl,
+        }, write.Transaction);
+}

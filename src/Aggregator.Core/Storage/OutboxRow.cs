@@ -1,0 +1,16 @@
+namespace Aggregator.Storage;
+
+/// <summary>A row of the outbox: one alert for one notifier, and where its delivery stands.</summary>
+public sealed class OutboxRow
+{
+    public string Id { get; set; } = "";
+    public long MatchId { get; set; }
+    public string Notifier { get; set; } = "";
+    public string Payload { get; set; } = "";
+    public string Status { get; set; } = OutboxStatus.Pending;
+    public long Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+}

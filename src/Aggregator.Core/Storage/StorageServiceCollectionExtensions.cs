@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services) => services
+        .AddSingleton<Database>()
+        .AddSingleton<FeedStore>()
+        .AddSingleton<EntryStore>()
+        .AddSingleton<MatchStore>()
+        .AddSingleton<OutboxStore>();
+}

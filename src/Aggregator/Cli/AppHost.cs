@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Aggregator.Configuration;
+using Aggregator.Fetching;
+using Aggregator.Notifications;
+using Aggregator.Refreshing;
+using Aggregator.Scheduling;
+using Aggregator.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Cli;
+
+/// <summary>Builds the host every command runs in, and gets the database and config ready.</summary>
+internal static class AppHost
+{
+    public static readonly Option<string?> ContentRoot = new("--contentRoot")
+    {
+        Description = "Folder holding appsettings.json and config/ (default: the current directory)",
+        Recursive = true,
+    };
+
+    /// <param name="service">True for `run`: the scheduler, Information logs, systemd integration.</param>
+    public static IHost Build(ParseResult parse, bool service = false)
+    {
+        var root = parse.GetValue(ContentRoot);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = root is null ? Directory.GetCurrentDirectory() : Path.GetFullPath(root),
+        });
+
+        builder.Logging.ClearProviders();
+        // Logs go to stderr so that stdout stays clean for the commands' output (--json, pipes).
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (!service) builder.Logging.AddFilter("Aggregator", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning);
+        builder.Logging.AddFilter("Quartz", LogLevel.Warning).AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+        builder.Services.AddAggregatorConfiguration();
+        builder.Services.AddStorage();
+        builder.Services.AddFetching();
+        builder.Services.AddRefreshing();
+        builder.Services.AddNotifications(builder.Configuration);
+        if (service)
+        {
+            builder.Services.AddScheduling(builder.Configuration);
+            builder.Services.AddSystemd();
+        }
+        return builder.Build();
+    }
+
+    /// <summary>Checks settings and config/, migrates the database and brings the feeds table in line with feeds.json.</summary>
+    /// <returns>Null when ready; otherwise the exit code, after printing what is wrong to stderr.</returns>
+    public static async Task<int?> PrepareAsync(IHost host, CancellationToken cancellationToken)
+    {
+        var services = host.Services;
+        try
+        {
+            _ = services.GetRequiredService<IOptions<AggregatorOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+            var notifierErrors = NotificationsServiceCollectionExtensions.Validate(services);
+            if (notifierErrors.Count > 0) throw new ConfigException(notifierErrors);
+            var config = services.GetRequiredService<ConfigFiles>().Load();
+            await services.GetRequiredService<Database>().MigrateAsync(cancellationToken);
+            await services.GetRequiredService<FeedStore>().SyncAsync(config.Feeds, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            return null;
+        }
+        catch (ConfigException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return ExitCodes.BadConfig;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("appsettings.json is not valid:" + Environment.NewLine + string.Join(Environment.NewLine, ex.Failures.Select(f => "  - " + f)));
+            return ExitCodes.BadConfig;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration value", StringComparison.OrdinalIgnoreCase))
+        {
+            // Binding errors such as "Failed to convert configuration value at 'Aggregator:Polling:Timeout' to type 'System.TimeSpan'".
+            await Console.Error.WriteLineAsync($"appsettings.json is not valid: {ex.Message} Durations are written like \"00:00:30\".");
+            return ExitCodes.BadConfig;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            var path = services.GetRequiredService<Database>().Path;
+            await Console.Error.WriteLineAsync($"Cannot open the database {path}: {ex.Message}. Check Aggregator:Database in appsettings.json and that the folder is writable.");
+            return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Aggregator.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Cli;
+
+internal static class OutboxCommand
+{
+    public static Command Create()
+    {
+        var failed = new Option<bool>("--failed") { Description = "Only dead-lettered deliveries and those waiting for a retry" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per delivery and line" };
+        var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => 100 };
+        var command = new Command("outbox", "List alert deliveries and their state") { failed, json, limit };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = AppHost.Build(parse);
+            if (await AppHost.PrepareAsync(host, cancellationToken) is { } bad) return bad;
+            var rows = await host.Services.GetRequiredService<OutboxStore>().ListAsync(parse.GetValue(failed), parse.GetValue(limit), cancellationToken);
+            foreach (var row in rows)
+            {
+                if (parse.GetValue(json))
+                    JsonLines.Write(new { row.Id, row.Notifier, row.Status, row.Attempts, row.NextAttemptAt, row.LastError, row.CreatedAt, row.DeliveredAt });
+                else
+                    Console.WriteLine($"{row.Id}  {row.Notifier,-10} {row.Status,-9} attempts {row.Attempts}  created {row.CreatedAt:yyyy-MM-dd HH:mm}Z" +
+                        (row.LastError is null ? "" : $"{Environment.NewLine}    last error: {row.LastError}"));
+            }
+            return ExitCodes.Ok;
+        });
+
+        var id = new Argument<string?>("id") { Description = "The delivery id to requeue", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Requeue every undelivered delivery" };
+        var retry = new Command("retry", "Send a dead or waiting delivery again now") { id, all };
+        retry.SetAction(async (parse, cancellationToken) =>
+        {
+            var target = parse.GetValue(id);
+            if (target is null == !parse.GetValue(all))
+            {
+                await Console.Error.WriteLineAsync("Give either a delivery id or --all (see `aggregator outbox --failed`).");
+                return ExitCodes.BadConfig;
+            }
+            using var host = AppHost.Build(parse);
+            if (await AppHost.PrepareAsync(host, cancellationToken) is { } bad) return bad;
+            var count = await host.Services.GetRequiredService<OutboxStore>().RequeueAsync(target, DateTimeOffset.UtcNow, cancellationToken);
+            Console.WriteLine(count == 0 && target is not null ? $"No undelivered delivery with id {target}." : $"{count} deliveries requeued; they go out on the next poll or service tick.");
+            return count == 0 && target is not null ? ExitCodes.Failure : ExitCodes.Ok;
+        });
+        command.Subcommands.Add(retry);
+        return command;
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Aggregator.Notifications;
+using Aggregator.Refreshing;
+using Aggregator.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Cli;
+
+internal static class PollCommand
+{
+    public static Command Create()
+    {
+        var feedOption = new Option<string?>("--feed") { Description = "Poll only the feed with this name" };
+        var command = new Command("poll", "Poll every feed (or one) once, deliver pending alerts, then exit; exit code 1 if any feed could not be read")
+        {
+            feedOption,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = AppHost.Build(parse);
+            if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
+            var services = host.Services;
+
+            var feeds = (await services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken)).Where(f => f.Enabled).ToList();
+            if (parse.GetValue(feedOption) is { } only)
+            {
+                feeds = feeds.Where(f => string.Equals(f.Name, only, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (feeds.Count == 0)
+                {
+                    await Console.Error.WriteLineAsync($"No feed named \"{only}\" in config/feeds.json. Run `aggregator feeds list` to see the names.");
+                    return ExitCodes.BadConfig;
+                }
+            }
+
+            var reports = await services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken);
+            var drain = await services.GetRequiredService<OutboxDispatcher>().DrainAsync(cancellationToken);
+
+            var width = Math.Clamp(reports.Count == 0 ? 4 : reports.Max(r => r.Feed.Length), 4, 40);
+            foreach (var report in reports) Console.WriteLine(Describe(report, width));
+            var failedCount = reports.Count(r => !r.Succeeded);
+            Console.WriteLine(
+                $"{reports.Count} feeds: {reports.Count - failedCount} read ({reports.Count(r => r.NotModified)} not modified), {failedCount} failed; " +
+                $"{reports.Sum(r => r.NewEntries)} new entries; {reports.Sum(r => r.Alerts)} alerts queued; " +
+                $"delivered {drain.Delivered}, retrying {drain.Retrying}, dead-lettered {drain.Dead}");
+            return failedCount == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static string Describe(RefreshReport report, int width)
+    {
+        var status = report.Status?.ToString() ?? "-";
+        var name = report.Feed.Length > width ? report.Feed[..(width - 1)] + "…" : report.Feed.PadRight(width);
+        var ms = $"{report.Elapsed.TotalMilliseconds:0} ms";
+        if (!report.Succeeded) return $"FAIL  {name}  {status,3}  {report.Error}  ({report.Url})";
+        if (report.NotModified) return $"ok    {name}  {status,3}  not modified  {ms}";
+        var what = $"{report.EntriesSeen} entries, {report.NewEntries} new";
+        what += report.Backlog ? " (first poll: stored without alerting)" : $", {report.Alerts} alerts";
+        if (report.Problems.Count > 0) what += $"; {report.Problems.Count} problems: {report.Problems[0]}";
+        return $"ok    {name}  {status,3}  {what}  {ms}";
+    }
+}

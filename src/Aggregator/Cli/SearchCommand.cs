@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Aggregator.Rules;
+using Aggregator.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Cli;
+
+internal static class SearchCommand
+{
+    public static Command Create()
+    {
+        var queryArgument = new Argument<string>("query") { Description = "A query in the rule language, e.g. 'Hezbollah AND Russia'" };
+        var limit = new Option<int>("--limit") { Description = "At most this many results", DefaultValueFactory = _ => 50 };
+        var command = new Command("search", "Search stored entries with the rule language (same matcher as the rules)")
+        {
+            queryArgument, EntriesCommand.Feed, EntriesCommand.Since, limit, EntriesCommand.Json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            Query query;
+            try
+            {
+                query = Query.Parse(parse.GetValue(queryArgument)!);
+            }
+            catch (QuerySyntaxException ex)
+            {
+                await Console.Error.WriteLineAsync($"query: {ex.Message}");
+                return ExitCodes.BadConfig;
+            }
+            if (!EntriesCommand.TryGetSince(parse, out var since)) return ExitCodes.BadConfig;
+            using var host = AppHost.Build(parse);
+            if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
+
+            var found = 0;
+            var max = parse.GetValue(limit);
+            await foreach (var row in host.Services.GetRequiredService<EntryStore>().ScanAsync(parse.GetValue(EntriesCommand.Feed), since, cancellationToken))
+            {
+                var document = MatchDocument.Create(new EntryFields(row.Title, row.Summary, row.Content, row.Author, row.CategoryList, row.Link, row.FeedName));
+                if (query.Match(document) is not { } hit) continue;
+                EntryOutput.Write(row, parse.GetValue(EntriesCommand.Json), hit.Terms);
+                if (++found >= max) break;
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
