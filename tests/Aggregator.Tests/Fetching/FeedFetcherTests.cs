@@ -1,0 +1,157 @@
+using System.IO.Compression;
+using System.Net;
+using Aggregator.Configuration;
+using Aggregator.Fetching;
+using Aggregator.Tests.Support;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Tests.Fetching;
+
+public sealed class FeedFetcherTests : IAsyncLifetime
+{
+    private FeedServer _server = null!;
+
+    public async ValueTask InitializeAsync() => _server = await FeedServer.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private static FeedFetcher Fetcher(PollingOptions? options = null) => new(
+        new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }) { Timeout = Timeout.InfiniteTimeSpan },
+        Options.Create(options ?? new PollingOptions()), TimeProvider.System);
+
+    [Fact]
+    public async Task ASecondFetchWithTheETagIsAnswered304AndCostsNoBody()
+    {
+        _server.Serve("/a.xml", Rss.Feed("A"));
+        var fetcher = Fetcher();
+        var first = await fetcher.FetchAsync(_server.Url("/a.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.Fetched, first.Outcome);
+        Assert.NotNull(first.ETag);
+
+        var second = await fetcher.FetchAsync(_server.Url("/a.xml"), first.ETag, first.LastModified, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.NotModified, second.Outcome);
+        Assert.Null(second.Body);
+        Assert.Equal(first.ETag, _server.Requests[^1].IfNoneMatch);
+    }
+
+    [Fact]
+    public async Task AGzippedBodyIsDecompressed()
+    {
+        var feed = Rss.Feed("Zipped");
+        _server.Handle("/gz.xml", async context =>
+        {
+            context.Response.Headers.ContentEncoding = "gzip";
+            context.Response.ContentType = "application/rss+xml";
+            await using var gzip = new GZipStream(context.Response.Body, CompressionLevel.Fastest, leaveOpen: true);
+            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(feed));
+        });
+        var result = await Fetcher().FetchAsync(_server.Url("/gz.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(feed, System.Text.Encoding.UTF8.GetString(result.Body!));
+    }
+
+    [Fact]
+    public async Task ABodyOverTheCapIsAbandonedWhileReadingNotAfter()
+    {
+        var sent = 0L;
+        _server.Handle("/endless.xml", async context =>
+        {
+            var chunk = new byte[64 * 1024];
+            try
+            {
+                // An endless body without Content-Length: only a cap enforced while reading stops it.
+                for (var i = 0; i < 10_000; i++)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                    Interlocked.Add(ref sent, chunk.Length);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+            {
+            }
+        });
+        var result = await Fetcher(new PollingOptions { MaxFeedBytes = 1024 * 1024 })
+            .FetchAsync(_server.Url("/endless.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Contains("Aggregator:Polling:MaxFeedBytes", result.Error);
+        Assert.True(Interlocked.Read(ref sent) < 100L * 1024 * 1024, "the fetcher kept reading far past the cap");
+    }
+
+    [Fact]
+    public async Task AServerThatTricklesIsCutOffAtTheDeadline()
+    {
+        _server.Handle("/slow.xml", async context =>
+        {
+            try
+            {
+                await context.Response.WriteAsync("<rss>", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                for (var i = 0; i < 600; i++)
+                {
+                    await Task.Delay(100, context.RequestAborted);
+                    await context.Response.WriteAsync(" ", context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+            {
+            }
+        });
+        var started = DateTime.UtcNow;
+        var result = await Fetcher(new PollingOptions { Timeout = TimeSpan.FromSeconds(1) })
+            .FetchAsync(_server.Url("/slow.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Contains("no complete response within 1 s", result.Error);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData(404, "HTTP 404", "no feed at this URL")]
+    [InlineData(410, "HTTP 410", "gone for good")]
+    [InlineData(503, "HTTP 503", "will be retried")]
+    public async Task AnErrorStatusGetsAMessageThatSaysWhatToDo(int status, string head, string advice)
+    {
+        _server.Handle("/status.xml", context => { context.Response.StatusCode = status; return Task.CompletedTask; });
+        var result = await Fetcher().FetchAsync(_server.Url("/status.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Equal(status, result.StatusCode);
+        Assert.StartsWith(head, result.Error);
+        Assert.Contains(advice, result.Error);
+    }
+
+    [Fact]
+    public async Task RetryAfterOnA429IsKept()
+    {
+        _server.Handle("/busy.xml", context =>
+        {
+            context.Response.StatusCode = 429;
+            context.Response.Headers.RetryAfter = "120";
+            return Task.CompletedTask;
+        });
+        var result = await Fetcher().FetchAsync(_server.Url("/busy.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(TimeSpan.FromSeconds(120), result.RetryAfter);
+    }
+
+    [Fact]
+    public async Task ARefusedConnectionIsNamed()
+    {
+        // Bind then release a port so nothing listens on it.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var result = await Fetcher().FetchAsync(new Uri($"http://127.0.0.1:{port}/feed.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Equal($"connection refused by 127.0.0.1:{port}; nothing listens there", result.Error);
+    }
+
+    [Fact]
+    public async Task TheUserAgentIsSent()
+    {
+        string? agent = null;
+        _server.Handle("/ua.xml", context => { agent = context.Request.Headers.UserAgent; return Task.CompletedTask; });
+        await Fetcher().FetchAsync(_server.Url("/ua.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.StartsWith("Aggregator/", agent);
+    }
+}
