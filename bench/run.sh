@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks with the peers in ../shared/bench (sfeed, feedparser, rss2email, ...).
+#   bench/run.sh parse [-n 1000] [-t "sfeed_stream feedparser"]    parse throughput, MB/s and entries/s
+#   bench/run.sh poll  [-n "1000"] [-t "sfeed_cond rss2email"]     poll cycles: wall, CPU, RSS, 304s, correctness
+# Publishes a Release build once (outside the measurement), then runs the shared script with our tool added.
+# Needs (as root, once): apt-get install sfeed python3-feedparser rss2email feed2exec newsboat nginx python3-aiosmtpd time curl
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+shared=${SHARED:-$repo/../shared}
+kind=${1:?usage: bench/run.sh parse|poll [options for the shared script]}; shift
+
+out=${AGG_PUBLISH:-/tmp/aggregator-publish}
+dotnet publish "$repo/src/Aggregator" -c Release -o "$out" --nologo -v quiet >/dev/null
+export AGGREGATOR="$out/aggregator"
+
+peers_parse="sfeed_stream feedparser"
+peers_poll="sfeed_cond rss2email"
+case "$kind" in
+  parse) exec "$shared/bench/parse_bench.sh" -t "$peers_parse $here/aggregator.sh" "$@" ;;
+  poll)  exec "$shared/bench/poll_bench.sh" -t "$peers_poll $here/aggregator.sh" "$@" ;;
+  *) echo "unknown benchmark '$kind': parse or poll" >&2; exit 2 ;;
+esac
