@@ -1,0 +1,195 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Aggregator.Tests.Support;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Aggregator.Tests.EndToEnd;
+
+/// <summary>The whole product as a user runs it: the real `aggregator` executable polling feeds from a
+/// loopback HTTP server, a real SQLite file, alerts to a real SMTP server (aiosmtpd) and a real webhook receiver.</summary>
+public sealed class PipelineTests : IAsyncLifetime
+{
+    private const string Secret = "s3cret";
+    private readonly ContentRoot _root = new();
+    private FeedServer _feeds = null!;
+    private SmtpServer _smtp = null!;
+    private WebhookReceiver _webhook = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _feeds = await FeedServer.StartAsync();
+        _smtp = await SmtpServer.StartAsync();
+        _webhook = await WebhookReceiver.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _webhook.DisposeAsync();
+        await _smtp.DisposeAsync();
+        await _feeds.DisposeAsync();
+        _root.Dispose();
+    }
+
+    private void Configure(JsonObject? aggregator = null)
+    {
+        _root.WriteSettings(
+            notifiers: new JsonObject
+            {
+                ["email"] = new JsonObject
+                {
+                    ["Type"] = "smtp", ["Host"] = "127.0.0.1", ["Port"] = _smtp.Port, ["Security"] = "none",
+                    ["From"] = "aggregator@example.test", ["To"] = new JsonArray("analyst@example.test", "desk@example.test"),
+                },
+                ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url.ToString(), ["Secret"] = Secret },
+            },
+            aggregator: aggregator ?? new JsonObject { ["Delivery"] = new JsonObject { ["FirstRetryDelay"] = "00:00:01" } });
+        _root.WriteFeeds($$"""
+            { "feeds": [
+              { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}", "tags": ["news"] },
+              { "name": "Beta",  "url": "{{_feeds.Url("/beta.xml")}}",  "tags": ["news"] }
+            ] }
+            """);
+        _root.WriteRules("""
+            { "rules": [
+              { "name": "hezbollah-russia", "query": "Hezbollah AND Russia", "notify": ["email", "ops"] },
+              { "name": "sanctions", "query": "sanctions", "feeds": ["Beta"], "notify": ["ops"] }
+            ] }
+            """);
+    }
+
+    private static readonly Rss.Item A1 = new("a1", "Hezbollah and Russia: old news", "backlog item");
+    private static readonly Rss.Item A2 = new("a2", "Weather", "sunny");
+    private static readonly Rss.Item B1 = new("b1", "New sanctions", "backlog item");
+
+    private Task<AggregatorProcess.Result> Poll() => AggregatorProcess.RunAsync(_root.Path, "poll");
+
+    [Fact]
+    public async Task EachMatchArrivesOnceByEmailAndWebhookAcrossPollsAndRestarts()
+    {
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", A2, A1));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta", B1));
+
+        // First poll: a new feed's backlog is stored, not alerted.
+        var first = await Poll();
+        Assert.True(first.ExitCode == 0, first.StdOut + first.StdErr);
+        Assert.Equal(3, await CountAsync("SELECT count(*) FROM entries"));
+        Assert.Contains("first poll: stored without alerting", first.StdOut);
+
+        // New items: a3 matches rule 1; b2 matches rule 2 only; b3 matches both; a4 nothing.
+        var a3 = new Rss.Item("a3", "Hezbollah fighters seen with Russia's advisers", "<p>Report from <b>Beirut</b></p>");
+        var a4 = new Rss.Item("a4", "Markets", "Nothing to see: hezbollahs, russian");
+        var b2 = new Rss.Item("b2", "EU agrees new round", "More sanctions on oil");
+        var b3 = new Rss.Item("b3", "Sanctions target Hezbollah finance", "Russia objects");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", a4, a3, A2, A1));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta", b3, b2, B1));
+
+        var second = await Poll();
+        Assert.True(second.ExitCode == 0, second.StdOut + second.StdErr);
+        var mails = await _smtp.WaitForMessagesAsync(2, TimeSpan.FromSeconds(10));
+        var hooks = await _webhook.WaitForRequestsAsync(4, TimeSpan.FromSeconds(10));
+        Assert.Equal(["[hezbollah-russia] Hezbollah fighters seen with Russia's advisers", "[hezbollah-russia] Sanctions target Hezbollah finance"],
+            mails.Select(m => m.Subject).Order(StringComparer.Ordinal));
+        Assert.All(mails, m => Assert.Equal(["analyst@example.test", "desk@example.test"], m.To.Mailboxes.Select(a => a.Address).Order()));
+
+        var bodies = hooks.Select(h => JsonNode.Parse(h.Body)!).ToList();
+        Assert.Equal(["hezbollah-russia a3", "hezbollah-russia b3", "sanctions b2", "sanctions b3"],
+            bodies.Select(b => $"{b["rule"]} {b["entry"]!["id"]}").Order(StringComparer.Ordinal));
+        foreach (var hook in hooks)
+        {
+            var body = JsonNode.Parse(hook.Body)!;
+            Assert.Equal(body["deliveryId"]!.GetValue<string>(), hook.Headers["X-Aggregator-Delivery"]);
+            var timestamp = hook.Headers["X-Aggregator-Timestamp"];
+            var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{timestamp}.{hook.Body}")));
+            Assert.Equal(expected, hook.Headers["X-Aggregator-Signature"]);
+        }
+        var a3Hook = bodies.Single(b => b["entry"]!["id"]!.GetValue<string>() == "a3");
+        Assert.Equal("Report from Beirut", a3Hook["entry"]!["summary"]!.GetValue<string>());
+        Assert.Equal(["Hezbollah", "Russia"], a3Hook["matchedTerms"]!.AsArray().Select(t => t!.GetValue<string>()).Order());
+        Assert.Equal(6, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
+
+        // Nothing changed: conditional GETs answered 304, nothing sent again — in a new process each time.
+        var requestsBefore = _feeds.Requests.Count;
+        var third = await Poll();
+        Assert.True(third.ExitCode == 0, third.StdOut + third.StdErr);
+        Assert.All(_feeds.Requests.Skip(requestsBefore), r => Assert.Equal(304, r.Status));
+
+        // The feed rewrites an old item (same guid, new title) and drops another: still not new.
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", a3 with { Title = "Hezbollah and Russia (updated)" }, A2));
+        var fourth = await Poll();
+        Assert.True(fourth.ExitCode == 0, fourth.StdOut + fourth.StdErr);
+
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(2, _smtp.Messages.Count);
+        Assert.Equal(4, _webhook.Requests.Count);
+        Assert.Equal(7, await CountAsync("SELECT count(*) FROM entries"));
+    }
+
+    [Fact]
+    public async Task ABrokenFeedIsReportedAndStoredWhileTheOthersAreRead()
+    {
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", A1));
+        _feeds.Handle("/beta.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+
+        var result = await Poll();
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("FAIL  Beta", result.StdOut);
+        Assert.Contains("HTTP 500", result.StdOut);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM entries"));
+        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath}");
+        var (error, count) = await connection.QuerySingleAsync<(string, long)>("SELECT last_error, error_count FROM feeds WHERE name = 'Beta'");
+        Assert.StartsWith("HTTP 500", error);
+        Assert.Equal(1, count);
+    }
+
+    [Fact]
+    public async Task AWebhookThatFailsKeepsTheAlertInTheOutboxUntilItIsDeliveredOnce()
+    {
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta"));
+        Assert.Equal(0, (await Poll()).ExitCode);
+
+        _webhook.RespondWith(500, 500);
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta", new Rss.Item("b9", "More sanctions")));
+        Assert.Equal(0, (await Poll()).ExitCode);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 1"));
+
+        // Later polls retry when the back-off has passed; the receiver then accepts.
+        for (var i = 0; i < 10 && await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'") == 0; i++)
+        {
+            await Task.Delay(1500, TestContext.Current.CancellationToken);
+            await Poll();
+        }
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
+        var deliveries = _webhook.Requests.Select(r => r.Headers["X-Aggregator-Delivery"]).ToList();
+        Assert.Equal(3, deliveries.Count);
+        Assert.Single(deliveries.Distinct());
+        Assert.Equal(1, _webhook.Requests.Count(r => r.Status == 200));
+    }
+
+    [Fact]
+    public async Task AConfigMistakeStopsStartUpWithTheFileLineAndFix()
+    {
+        Configure();
+        _root.WriteRules("""
+            { "rules": [
+              { "name": "r", "query": "iran", "notify": ["emial"] }
+            ] }
+            """);
+        var result = await Poll();
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("rule \"r\": unknown notifier \"emial\"", result.StdErr);
+        Assert.False(File.Exists(_root.DatabasePath) && await CountAsync("SELECT count(*) FROM entries") > 0);
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+}
