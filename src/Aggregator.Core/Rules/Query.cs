@@ -1,15 +1,30 @@
 namespace Aggregator.Rules;
 
-/// <summary>A compiled rule query. Parse once, match many entries.</summary>
+/// <summary>A compiled rule query (syntax: docs/rules.md). Parse once, match many entries.</summary>
 public sealed class Query
 {
-    private Query(string text) => Text = text;
+    private readonly QueryNode _root;
+
+    private Query(string text, QueryNode root)
+    {
+        Text = text;
+        _root = root;
+    }
 
     public string Text { get; }
 
     /// <exception cref="QuerySyntaxException">The query is malformed; the message names the column and what was expected.</exception>
-    public static Query Parse(string text) => throw new NotImplementedException("placeholder");
+    public static Query Parse(string text) => new(text, QueryParser.Parse(text));
 
     /// <summary>The terms that hit when the entry matches, or null when it does not.</summary>
-    public QueryMatch? Match(MatchDocument document) => throw new NotImplementedException("placeholder");
+    public QueryMatch? Match(MatchDocument document)
+    {
+        // Most entries match no rule: decide first without collecting, then collect only for a hit.
+        if (!_root.Matches(document, null)) return null;
+        var hits = new List<string>();
+        _root.Matches(document, hits);
+        return new QueryMatch(hits);
+    }
+
+    public override string ToString() => Text;
 }

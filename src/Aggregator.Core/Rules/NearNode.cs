@@ -1,0 +1,31 @@
+namespace Aggregator.Rules;
+
+/// <summary>a NEAR/n b: both in the same field, at most n words apart, in either order.</summary>
+internal sealed class NearNode(WordsNode left, WordsNode right, int distance, Fields fields) : QueryNode
+{
+    public override bool Matches(MatchDocument document, List<string>? hits)
+    {
+        foreach (var field in WordsNode.TextFields(fields))
+        {
+            if (document.Field(field) is not { } text) continue;
+            var rights = right.Occurrences(text).ToList();
+            if (rights.Count == 0) continue;
+            foreach (var l in left.Occurrences(text))
+            {
+                foreach (var r in rights)
+                {
+                    // words between the two; 0 = adjacent
+                    var gap = r.Start > l.End ? r.Start - l.End - 1 : l.Start > r.End ? l.Start - r.End - 1 : 0;
+                    if (gap > distance) continue;
+                    if (hits is not null)
+                    {
+                        if (!hits.Contains(left.Display)) hits.Add(left.Display);
+                        if (!hits.Contains(right.Display)) hits.Add(right.Display);
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Rules;
+
+/// <summary>Recursive descent over the tokens. Precedence, tightest first: field:, NEAR, NOT / -, AND (or
+/// juxtaposition), OR. Every error names the column and what was expected there.</summary>
+internal sealed class QueryParser
+{
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
+    private readonly List<QueryToken> _tokens;
+    private int _next;
+    private Fields _fields = Fields.Text;
+
+    private QueryParser(List<QueryToken> tokens) => _tokens = tokens;
+
+    public static QueryNode Parse(string query)
+    {
+        if (string.IsNullOrWhiteSpace(query)) throw new QuerySyntaxException("empty query; write words, \"phrases\", AND, OR, NOT", 1);
+        var parser = new QueryParser(QueryLexer.Tokenize(query));
+        var node = parser.ParseOr();
+        var rest = parser.Peek;
+        if (rest.Kind != QueryTokenKind.End) throw Unexpected(rest, "an operator or the end of the query");
+        return node;
+    }
+
+    private QueryToken Peek => _tokens[_next];
+
+    private QueryToken Take() => _tokens[_next++];
+
+    private QueryNode ParseOr()
+    {
+        var parts = new List<QueryNode> { ParseAnd() };
+        while (Peek.Kind == QueryTokenKind.Or)
+        {
+            Take();
+            parts.Add(ParseAnd());
+        }
+        return parts.Count == 1 ? parts[0] : new OrNode([.. parts]);
+    }
+
+    private QueryNode ParseAnd()
+    {
+        var parts = new List<QueryNode> { ParseUnary() };
+        while (true)
+        {
+            if (Peek.Kind == QueryTokenKind.And)
+            {
+                Take();
+                parts.Add(ParseUnary());
+            }
+            else if (StartsTerm(Peek.Kind))
+            {
+                parts.Add(ParseUnary()); // implicit AND
+            }
+            else break;
+        }
+        return parts.Count == 1 ? parts[0] : new AndNode([.. parts]);
+    }
+
+    private static bool StartsTerm(QueryTokenKind kind) => kind is QueryTokenKind.Word or QueryTokenKind.Phrase or QueryTokenKind.Regex
+        or QueryTokenKind.Field or QueryTokenKind.LeftParen or QueryTokenKind.Not or QueryTokenKind.Minus;
+
+    private QueryNode ParseUnary()
+    {
+        var token = Peek;
+        if (token.Kind is QueryTokenKind.Not or QueryTokenKind.Minus)
+        {
+            Take();
+            if (!StartsTerm(Peek.Kind)) throw Unexpected(Peek, $"a term after {token.Text}");
+            return new NotNode(ParseUnary());
+        }
+        return ParseNear();
+    }
+
+    private QueryNode ParseNear()
+    {
+        var left = ParsePrimary();
+        while (Peek.Kind == QueryTokenKind.Near)
+        {
+            var near = Take();
+            var right = ParsePrimary();
+            if (left is not WordsNode l || right is not WordsNode r)
+                throw new QuerySyntaxException($"NEAR at column {near.Column} works between two words or phrases", near.Column);
+            left = new NearNode(l, r, near.Number, _fields);
+        }
+        return left;
+    }
+
+    private QueryNode ParsePrimary()
+    {
+        var token = Take();
+        switch (token.Kind)
+        {
+            case QueryTokenKind.Field:
+            {
+                if (_fields != Fields.Text) throw new QuerySyntaxException($"field '{token.Text}:' at column {token.Column} is inside another field", token.Column);
+                if (!StartsTerm(Peek.Kind) || Peek.Kind is QueryTokenKind.Field or QueryTokenKind.Not or QueryTokenKind.Minus)
+                    throw Unexpected(Peek, $"a word, \"phrase\" or ( after '{token.Text}:'");
+                _fields = QueryLexer.FieldNames[token.Text];
+                try
+                {
+                    return ParsePrimary();
+                }
+                finally
+                {
+                    _fields = Fields.Text;
+                }
+            }
+            case QueryTokenKind.LeftParen:
+            {
+                if (Peek.Kind == QueryTokenKind.RightParen) throw new QuerySyntaxException($"empty parentheses at column {token.Column}", token.Column);
+                var inner = ParseOr();
+                if (Peek.Kind != QueryTokenKind.RightParen)
+                    throw Peek.Kind == QueryTokenKind.End
+                        ? new QuerySyntaxException($"missing ')' for the '(' at column {token.Column}", token.Column)
+                        : Unexpected(Peek, "')'");
+                Take();
+                return inner;
+            }
+            case QueryTokenKind.Word:
+                return Words(token, token.Text, token.Text);
+            case QueryTokenKind.Phrase:
+                return Words(token, $"\"{token.Text}\"", token.Text);
+            case QueryTokenKind.Regex:
+                return Regex(token);
+            default:
+                throw Unexpected(token, "a word, \"phrase\", /regex/ or (");
+        }
+    }
+
+    private WordsNode Words(QueryToken token, string display, string text)
+    {
+        var prefix = text.EndsWith('*');
+        var words = TextTokens.Split(prefix ? text[..^1] : text);
+        if (words.Count == 0)
+            throw new QuerySyntaxException($"'{token.Text}' at column {token.Column} has no letters or digits to match", token.Column);
+        return new WordsNode(display, [.. words], prefix, _fields, text.ToLowerInvariant());
+    }
+
+    private RegexNode Regex(QueryToken token)
+    {
+        var options = RegexOptions.CultureInvariant | (token.Flags.Contains('i') ? RegexOptions.IgnoreCase : RegexOptions.None);
+        Regex regex;
+        try
+        {
+            // Linear time where the pattern allows it; otherwise backtracking under a time limit.
+            regex = new Regex(token.Text, options | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            try
+            {
+                regex = new Regex(token.Text, options, RegexTimeout);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new QuerySyntaxException($"invalid regular expression at column {token.Column}: {ex.Message}", token.Column);
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            throw new QuerySyntaxException($"invalid regular expression at column {token.Column}: {ex.Message}", token.Column);
+        }
+        return new RegexNode($"/{token.Text}/{token.Flags}", regex, _fields == Fields.Text ? Fields.Text : _fields);
+    }
+
+    private static QuerySyntaxException Unexpected(QueryToken token, string expected) => token.Kind == QueryTokenKind.End
+        ? new QuerySyntaxException($"expected {expected} at column {token.Column} (end of query)", token.Column)
+        : new QuerySyntaxException($"unexpected '{token.Text}' at column {token.Column}; expected {expected}", token.Column);
+}

@@ -1,0 +1,66 @@
+namespace Aggregator.Rules;
+
+/// <summary>A word, a prefix (iran*) or a "phrase": folded words that must follow each other in one field.</summary>
+internal sealed class WordsNode(string display, string[] words, bool prefix, Fields fields, string raw) : QueryNode
+{
+    public string Display { get; } = display;
+
+    public override bool Matches(MatchDocument document, List<string>? hits)
+    {
+        if (!MatchesAnyField(document)) return false;
+        if (hits is not null && !hits.Contains(Display)) hits.Add(Display);
+        return true;
+    }
+
+    private bool MatchesAnyField(MatchDocument document)
+    {
+        if ((fields & Fields.Url) != 0 && document.Url.Contains(raw, StringComparison.Ordinal)) return true;
+        if ((fields & Fields.Category) != 0)
+        {
+            var wanted = string.Join(' ', words);
+            foreach (var category in document.Categories)
+            {
+                if (prefix ? category.StartsWith(wanted, StringComparison.Ordinal) : category == wanted) return true;
+            }
+        }
+        foreach (var field in TextFields(fields))
+        {
+            if (document.Field(field) is { } text && Occurrences(text).Any()) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Where the words occur in one field, as (first word, last word) positions.</summary>
+    public IEnumerable<(int Start, int End)> Occurrences(MatchDocument.FieldText text)
+    {
+        if (words.Length == 1 && !prefix)
+        {
+            if (text.Positions.TryGetValue(words[0], out var at))
+            {
+                foreach (var p in at) yield return (p, p);
+            }
+            yield break;
+        }
+        var tokens = text.Tokens;
+        for (var start = 0; start + words.Length <= tokens.Count; start++)
+        {
+            var all = true;
+            for (var i = 0; i < words.Length && all; i++)
+            {
+                var last = i == words.Length - 1;
+                all = prefix && last ? tokens[start + i].StartsWith(words[i], StringComparison.Ordinal) : tokens[start + i] == words[i];
+            }
+            if (all) yield return (start, start + words.Length - 1);
+        }
+    }
+
+    private static readonly Fields[] Tokenised = [Fields.Title, Fields.Summary, Fields.Content, Fields.Author, Fields.Feed];
+
+    public static IEnumerable<Fields> TextFields(Fields fields)
+    {
+        foreach (var field in Tokenised)
+        {
+            if ((fields & field) != 0) yield return field;
+        }
+    }
+}
