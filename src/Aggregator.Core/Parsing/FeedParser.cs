@@ -1,11 +1,125 @@
+using System.Xml;
+using static Aggregator.Parsing.FeedNamespaces;
+
 namespace Aggregator.Parsing;
 
-/// <summary>Reads any feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed) into a <see cref="ParsedFeed"/>.</summary>
+/// <summary>Reads any feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed) into a <see cref="ParsedFeed"/>.
+/// Format is detected from the content. Well-formed RSS 2.0 and Atom 1.0 go through System.ServiceModel.Syndication;
+/// everything else, and whatever Syndication rejects, through our own lenient reader. Thread-safe; never throws.</summary>
 public sealed class FeedParser
 {
+    private readonly bool _syndicationFirst;
+
+    public FeedParser() : this(syndicationFirst: true)
+    {
+    }
+
+    /// <param name="syndicationFirst">False reads every format with our own reader (used to compare the two).</param>
+    public FeedParser(bool syndicationFirst) => _syndicationFirst = syndicationFirst;
+
     /// <param name="body">The raw bytes as fetched (encoding is detected here).</param>
     /// <param name="source">Where the document came from, to resolve relative links; null for a local file without a base.</param>
     /// <param name="contentType">The HTTP Content-Type header, for its charset; null when unknown.</param>
     public ParseResult Parse(ReadOnlyMemory<byte> body, Uri? source = null, string? contentType = null)
-        => throw new NotImplementedException("placeholder until the parser lands");
+    {
+        var problems = new List<string>();
+        var text = FeedDecoder.Decode(body.Span, contentType, problems);
+        var start = 0;
+        while (start < text.Length && (char.IsWhiteSpace(text[start]) || text[start] == '\uFEFF')) start++;
+        if (start == text.Length) return ParseResult.Fail(body.Length == 0 ? "empty body: the server sent nothing" : "empty body: only whitespace");
+        if (text[start] is '{' or '[') return JsonFeedReader.Read(text, source);
+        if (NotAFeed.LooksLikeHtml(text)) return ParseResult.Fail(NotAFeed.DescribeHtml(text, source));
+        if (text.IndexOf('<') < 0) return ParseResult.Fail($"not a feed: plain text starting \"{Excerpt(text[start..])}\"");
+
+        var (version, root, error) = Sniff(text);
+        if (version is null)
+        {
+            if (root is not null) return ParseResult.Fail(NotAFeed.DescribeXmlRoot(root));
+            var repaired = XmlRepair.Repair(text);
+            (version, root, error) = Sniff(repaired);
+            if (version is null) return ParseResult.Fail(root is not null ? NotAFeed.DescribeXmlRoot(root) : $"not a feed: {Describe(error)}");
+            text = repaired;
+            problems.Add("not well-formed XML; read leniently");
+        }
+
+        if (_syndicationFirst && version is "rss20" or "atom10" && SyndicationReader.TryRead(text, version) is { } syndicated)
+            return ParseResult.Ok(syndicated with { Problems = problems });
+
+        var feed = ReadXml(text, version, source, out var xmlError);
+        if (xmlError is not null)
+        {
+            // feedparser's loose pass: repair what strict XML rejects and read again; keep the better read.
+            var repaired = ReadXml(XmlRepair.Repair(text), version, source, out var repairedError);
+            if (repaired.Entries.Count >= feed.Entries.Count) (feed, xmlError) = (repaired, repairedError);
+            problems.Add(repairedError is null ? $"not well-formed XML ({Describe(xmlError)}); read leniently" : Describe(repairedError));
+        }
+        if (feed.Entries.Count == 0 && xmlError is not null && feed.Title is null)
+            return ParseResult.Fail($"broken XML: {Describe(xmlError)}");
+        return ParseResult.Ok(feed with { Problems = problems });
+    }
+
+    private static ParsedFeed ReadXml(string text, string version, Uri? source, out XmlException? error)
+    {
+        using var reader = XmlReader.Create(new StringReader(text), XmlFeedReader.Settings);
+        return XmlFeedReader.Read(reader, version, source, out error)!;
+    }
+
+    /// <summary>The format, from the root element (and its version attribute or namespace).</summary>
+    private static (string? Version, string? Root, XmlException? Error) Sniff(string text)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), XmlFeedReader.Settings);
+            reader.MoveToContent();
+            var name = reader.LocalName;
+            var ns = reader.NamespaceURI;
+            switch (name)
+            {
+                case "rss":
+                    var declared = reader.GetAttribute("version")?.Trim();
+                    return (declared switch
+                    {
+                        "2.0" or "2.00" or "2" or "2.0.1" => "rss20",
+                        "0.90" or "0.91" or "0.92" or "0.93" or "0.94" => "rss09x",
+                        _ => "unknown",
+                    }, name, null);
+                case "RDF" when ns == Rdf:
+                    return (RdfVersion(reader), name, null);
+                case "feed" when ns == Atom10:
+                    return ("atom10", name, null);
+                case "feed" when ns == Atom03 || reader.GetAttribute("version") is "0.3" or "0.2" or "0.1":
+                    return ("atom03", name, null);
+                case "feed":
+                    return ("atom10", name, null);
+                case "channel":
+                    return ("rss09x", name, null);
+                default:
+                    return (null, name, null);
+            }
+        }
+        catch (XmlException ex)
+        {
+            return (null, null, ex);
+        }
+    }
+
+    private static string RdfVersion(XmlReader reader)
+    {
+        // RSS 1.0 and 0.90 share the rdf:RDF root; the channel's namespace tells them apart.
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName is "channel" or "item")
+                return reader.NamespaceURI == Rss090 ? "rss09x" : "rss10";
+        }
+        return "rss10";
+    }
+
+    private static string Describe(XmlException? error) =>
+        error is null ? "unreadable XML" : $"XML error at line {error.LineNumber}, column {error.LinePosition}: {error.Message.Split(" Line ")[0]}";
+
+    private static string Excerpt(string text)
+    {
+        var line = text.Split('\n')[0].Trim();
+        return line.Length > 60 ? line[..60] + "…" : line;
+    }
 }

@@ -1,0 +1,45 @@
+namespace Aggregator.Parsing;
+
+/// <summary>Collects one entry's raw fields while reading, then applies the rules that need all of them
+/// (guid as link, Atom's link fallback, text conversion).</summary>
+internal sealed class EntryBuilder
+{
+    public string? Id;
+    public bool GuidIsPermaLink;
+    public string? Title;
+    public bool TitleIsText;
+    public string? Link;
+    public string? AlternateHtmlLink;
+    public string? AlternateOtherLink;
+    public string? Published;
+    public string? Updated;
+    public string? Author;
+    public string? Summary;
+    public bool SummaryIsText;
+    public string? Content;
+    public bool ContentIsText;
+    public readonly List<string> Categories = [];
+
+    public ParsedEntry Build()
+    {
+        var link = Link ?? AlternateHtmlLink;
+        if (link is null && AlternateOtherLink is not null) link = Id ?? AlternateOtherLink;
+        if (link is null && GuidIsPermaLink && Id is not null) link = Id;
+        return new ParsedEntry
+        {
+            Id = Trim(Id),
+            Title = TitleIsText ? HtmlText.Collapse(Title) : HtmlText.ToPlainText(Title),
+            Link = Trim(link),
+            Published = FeedDates.Parse(Published),
+            Updated = FeedDates.Parse(Updated),
+            Author = HtmlText.ToPlainText(Author),
+            Summary = SummaryIsText ? HtmlText.Collapse(Summary) : HtmlText.ToPlainText(Summary),
+            Content = ContentIsText ? HtmlText.Collapse(Content) : HtmlText.ToPlainText(Content),
+            SummaryHtml = SummaryIsText ? null : Summary,
+            ContentHtml = ContentIsText ? null : Content,
+            Categories = Categories,
+        };
+    }
+
+    private static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -1,0 +1,118 @@
+using System.ServiceModel.Syndication;
+using System.Xml;
+using static Aggregator.Parsing.FeedNamespaces;
+
+namespace Aggregator.Parsing;
+
+/// <summary>RSS 2.0 and Atom 1.0 through System.ServiceModel.Syndication, mapped to our entry model.
+/// It is strict: any document it rejects (undeclared entities, odd URIs, ...) goes to <see cref="XmlFeedReader"/>.</summary>
+internal static class SyndicationReader
+{
+    public static ParsedFeed? TryRead(string xml, string version)
+    {
+        SyndicationFeedFormatter formatter = version == "atom10" ? new Atom10FeedFormatter() : new Rss20FeedFormatter();
+        // By default one unreadable date throws away the whole feed; ours never fails, and MinValue stands for "no date".
+        formatter.DateTimeParser = (XmlDateTimeData data, out DateTimeOffset value) =>
+        {
+            value = FeedDates.Parse(data.DateTimeString) ?? DateTimeOffset.MinValue;
+            return true;
+        };
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), XmlFeedReader.Settings);
+            formatter.ReadFrom(reader);
+        }
+        catch (Exception ex) when (ex is XmlException or FormatException or ArgumentException or InvalidOperationException or UriFormatException)
+        {
+            return null;
+        }
+
+        var feed = formatter.Feed;
+        var entries = feed.Items.Select(Map).ToList();
+        var link = feed.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate");
+        return new ParsedFeed(version, HtmlText.ToPlainText(feed.Title?.Text), Absolute(link), entries);
+    }
+
+    private static ParsedEntry Map(SyndicationItem item)
+    {
+        var entry = new EntryBuilder
+        {
+            Id = item.Id,
+            Title = item.Title?.Text,
+            TitleIsText = item.Title?.Type is null or "text",
+            Summary = item.Summary?.Text,
+            SummaryIsText = item.Summary?.Type == "text" && item.SourceFeed is null && IsAtomItem(item),
+            Published = Date(item.PublishDate),
+            Updated = Date(item.LastUpdatedTime),
+        };
+        foreach (var link in item.Links)
+        {
+            if (link.RelationshipType is not (null or "alternate")) continue;
+            var href = Absolute(link);
+            if (link.MediaType is null or "text/html" or "application/xhtml+xml") entry.AlternateHtmlLink ??= href;
+            else entry.AlternateOtherLink ??= href;
+        }
+        switch (item.Content)
+        {
+            case TextSyndicationContent text:
+                entry.Content = text.Text;
+                entry.ContentIsText = text.Type == "text";
+                break;
+            case XmlSyndicationContent xmlContent:
+                using (var reader = xmlContent.GetReaderAtContent()) entry.Content = reader.ReadInnerXml();
+                break;
+        }
+        var person = item.Authors.LastOrDefault();
+        if (person is not null)
+            entry.Author = person.Name is { Length: > 0 } name && person.Email is { Length: > 0 } email ? $"{name} ({email})" : person.Name ?? person.Email;
+        entry.Categories.AddRange(item.Categories.Select(c => c.Name).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()));
+
+        foreach (var extension in item.ElementExtensions)
+        {
+            switch ((extension.OuterNamespace, extension.OuterName))
+            {
+                case (Content, "encoded"):
+                    entry.Content = Read(extension);
+                    entry.ContentIsText = false;
+                    break;
+                case (DublinCore, "creator"):
+                    entry.Author = Read(extension) ?? entry.Author;
+                    break;
+                case (DublinCore, "date"):
+                case (DcTerms, "modified"):
+                    entry.Updated ??= Read(extension);
+                    break;
+                case (DcTerms, "issued"):
+                    entry.Published ??= Read(extension);
+                    break;
+                case (DublinCore, "subject"):
+                    if (HtmlText.Collapse(Read(extension)) is { } subject) entry.Categories.Add(subject);
+                    break;
+            }
+        }
+        return entry.Build();
+    }
+
+    private static bool IsAtomItem(SyndicationItem item) => item.Id is not null && item.LastUpdatedTime != default;
+
+    private static string? Read(SyndicationElementExtension extension)
+    {
+        using var reader = extension.GetReader();
+        return reader.ReadElementContentAsString();
+    }
+
+    private static string? Date(DateTimeOffset value) => value == default || value == DateTimeOffset.MinValue ? null : value.ToString("O");
+
+    private static string? Absolute(SyndicationLink? link)
+    {
+        if (link?.Uri is null) return null;
+        try
+        {
+            return (link.GetAbsoluteUri() ?? link.Uri).OriginalString;
+        }
+        catch (InvalidOperationException)
+        {
+            return link.Uri.OriginalString;
+        }
+    }
+}

@@ -1,0 +1,324 @@
+using System.Xml;
+using static Aggregator.Parsing.FeedNamespaces;
+
+namespace Aggregator.Parsing;
+
+/// <summary>Our streaming reader for every XML feed format: RSS 0.9x, 1.0 (RDF) and 2.0, Atom 0.3 and 1.0.
+/// It reads element by element, so a document that breaks half-way still yields the entries before the break.</summary>
+internal sealed class XmlFeedReader
+{
+    private readonly List<ParsedEntry> _entries = [];
+    private readonly List<Uri?> _bases = [];
+    private readonly Uri? _source;
+    private string? _title;
+    private string? _link;
+    private TimeSpan? _ttl;
+    private string? _updatePeriod;
+    private int _updateFrequency = 1;
+
+    private XmlFeedReader(Uri? source) => _source = source;
+
+    public static XmlReaderSettings Settings { get; } = new()
+    {
+        // No DTDs: no external entities, no entity-expansion bombs. Ignore (not Prohibit) so RSS 0.91's
+        // DOCTYPE line does not make the whole feed unreadable.
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        CheckCharacters = false,
+        MaxCharactersInDocument = 64L * 1024 * 1024,
+    };
+
+    /// <summary>Reads what it can. <paramref name="error"/> is the XML error that stopped it, if any.</summary>
+    public static ParsedFeed? Read(XmlReader reader, string version, Uri? source, out XmlException? error)
+    {
+        var feed = new XmlFeedReader(source);
+        error = null;
+        try
+        {
+            feed.ReadDocument(reader);
+        }
+        catch (XmlException ex)
+        {
+            error = ex;
+        }
+        return new ParsedFeed(version, HtmlText.ToPlainText(feed._title), feed._link, feed._entries) { Ttl = feed.Ttl() };
+    }
+
+    private void ReadDocument(XmlReader reader)
+    {
+        reader.MoveToContent();
+        var rootIsRss = reader.LocalName == "rss";
+        var channelDepth = rootIsRss ? 1 : 0; // feed-level elements: rss/channel/x, rdf:RDF/channel/x, feed/x
+        var inChannel = !rootIsRss && IsAtom(reader.NamespaceURI);
+        while (!reader.EOF)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "channel") inChannel = false;
+                reader.Read();
+                continue;
+            }
+            var depth = reader.Depth;
+            SetBase(reader, depth);
+            var name = reader.LocalName;
+            var ns = reader.NamespaceURI;
+            if ((name == "item" && IsRss(ns)) || (name == "entry" && IsAtom(ns)))
+            {
+                _entries.Add(ReadEntry(reader, depth));
+                continue;
+            }
+            if (name == "channel" && IsRss(ns) && depth == 1)
+            {
+                inChannel = true;
+                channelDepth = 1;
+                reader.Read();
+                continue;
+            }
+            if (inChannel && depth == channelDepth + 1 && ReadFeedElement(reader, name, ns, depth)) continue;
+            reader.Read();
+        }
+    }
+
+    /// <returns>True when the element was consumed.</returns>
+    private bool ReadFeedElement(XmlReader reader, string name, string ns, int depth)
+    {
+        switch (name)
+        {
+            case "title" when (IsRss(ns) || IsAtom(ns)) && _title is null:
+                _title = Text(reader);
+                return true;
+            case "link" when IsRss(ns) && _link is null:
+                _link = Resolve(Text(reader), depth);
+                return true;
+            case "link" when IsAtom(ns):
+                var rel = reader.GetAttribute("rel") ?? "alternate";
+                if (rel == "alternate" && _link is null) _link = Resolve(reader.GetAttribute("href"), depth);
+                reader.Skip();
+                return true;
+            case "ttl" when IsRss(ns):
+                if (int.TryParse(Text(reader), out var minutes) && minutes > 0) _ttl = TimeSpan.FromMinutes(minutes);
+                return true;
+            case "updatePeriod" when ns == Syndication:
+                _updatePeriod = Text(reader)?.Trim().ToLowerInvariant();
+                return true;
+            case "updateFrequency" when ns == Syndication:
+                if (int.TryParse(Text(reader), out var frequency) && frequency > 0) _updateFrequency = frequency;
+                return true;
+        }
+        return false;
+    }
+
+    private ParsedEntry ReadEntry(XmlReader reader, int depth)
+    {
+        var entry = new EntryBuilder();
+        var atom = IsAtom(reader.NamespaceURI);
+        entry.GuidIsPermaLink = false;
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return entry.Build();
+        }
+        reader.Read();
+        while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        {
+            if (reader.NodeType != XmlNodeType.Element || reader.Depth != depth + 1)
+            {
+                reader.Read();
+                continue;
+            }
+            SetBase(reader, depth + 1);
+            if (!ReadEntryElement(reader, entry, depth + 1, atom)) reader.Skip();
+        }
+        reader.Read();
+        return entry.Build();
+    }
+
+    /// <returns>True when the element was consumed.</returns>
+    private bool ReadEntryElement(XmlReader reader, EntryBuilder entry, int depth, bool atom)
+    {
+        var ns = reader.NamespaceURI;
+        switch (reader.LocalName)
+        {
+            case "title" when IsRss(ns) || IsAtom(ns):
+                entry.TitleIsText = IsAtom(ns) && reader.GetAttribute("type") is null or "text";
+                entry.Title = Text(reader);
+                return true;
+            case "title" when ns == DublinCore && entry.Title is null:
+                entry.Title = Text(reader);
+                return true;
+            case "link" when IsAtom(ns) || (atom && ns == ""):
+                ReadAtomLink(reader, entry, depth);
+                return true;
+            case "link" when IsRss(ns):
+                entry.Link = Resolve(Text(reader), depth);
+                return true;
+            case "guid" when IsRss(ns):
+                entry.GuidIsPermaLink = !string.Equals(reader.GetAttribute("isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
+                entry.Id = Text(reader);
+                return true;
+            case "id" when IsAtom(ns):
+                entry.Id = Text(reader);
+                return true;
+            case "description" when IsRss(ns):
+                entry.Summary = Text(reader);
+                return true;
+            case "description" when ns == DublinCore && entry.Summary is null:
+                entry.Summary = Text(reader);
+                return true;
+            case "summary" when IsAtom(ns):
+                entry.SummaryIsText = IsPlainText(reader);
+                entry.Summary = Text(reader);
+                return true;
+            case "content" when IsAtom(ns):
+                entry.ContentIsText = IsPlainText(reader);
+                var src = reader.GetAttribute("src");
+                entry.Content = Text(reader);
+                if (src is not null && entry.Content is null) entry.ContentIsText = true;
+                return true;
+            case "encoded" when ns == Content:
+                entry.Content = Text(reader);
+                entry.ContentIsText = false;
+                return true;
+            case "pubDate" when IsRss(ns):
+            case "published" when IsAtom(ns):
+            case "issued" when IsAtom(ns) || ns == DcTerms:
+                entry.Published = Text(reader);
+                return true;
+            case "updated" when IsAtom(ns):
+            case "modified" when IsAtom(ns) || ns == DcTerms:
+            case "date" when ns == DublinCore:
+                entry.Updated = Text(reader);
+                return true;
+            case "author" when IsAtom(ns):
+                entry.Author = AtomPerson(reader) ?? entry.Author;
+                return true;
+            case "author" when IsRss(ns):
+            case "creator" when ns == DublinCore:
+                entry.Author = Text(reader) ?? entry.Author;
+                return true;
+            case "category" when IsAtom(ns):
+                if (reader.GetAttribute("term") is { Length: > 0 } term) entry.Categories.Add(term.Trim());
+                reader.Skip();
+                return true;
+            case "category" when IsRss(ns):
+            case "subject" when ns == DublinCore:
+                if (HtmlText.Collapse(Text(reader)) is { } category) entry.Categories.Add(category);
+                return true;
+        }
+        return false;
+    }
+
+    private void ReadAtomLink(XmlReader reader, EntryBuilder entry, int depth)
+    {
+        var rel = reader.GetAttribute("rel")?.Trim() ?? "alternate";
+        var type = reader.GetAttribute("type")?.Trim().ToLowerInvariant();
+        var href = Resolve(reader.GetAttribute("href"), depth);
+        reader.Skip();
+        if (rel != "alternate" || href is null) return;
+        if (type is null or "text/html" or "application/xhtml+xml" or "html" or "xhtml") entry.AlternateHtmlLink ??= href;
+        else entry.AlternateOtherLink ??= href;
+    }
+
+    /// <summary>"Name (email)" like feedparser, or whichever of the two is given.</summary>
+    private static string? AtomPerson(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return null;
+        }
+        var depth = reader.Depth;
+        string? name = null, email = null;
+        reader.Read();
+        while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1)
+            {
+                switch (reader.LocalName)
+                {
+                    case "name": name = HtmlText.Collapse(Text(reader)); continue;
+                    case "email": email = HtmlText.Collapse(Text(reader)); continue;
+                    default: reader.Skip(); continue;
+                }
+            }
+            reader.Read();
+        }
+        reader.Read();
+        return name is not null && email is not null ? $"{name} ({email})" : name ?? email;
+    }
+
+    private static bool IsPlainText(XmlReader reader) =>
+        reader.GetAttribute("type")?.Trim().ToLowerInvariant() is null or "text" or "text/plain";
+
+    /// <summary>An element's content as a string: text and CDATA as they are, child elements as markup
+    /// (XHTML content, or HTML a feed forgot to escape). Leaves the reader after the element.</summary>
+    private static string? Text(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return null;
+        }
+        var depth = reader.Depth;
+        reader.Read();
+        string? single = null;
+        System.Text.StringBuilder? text = null;
+        while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        {
+            string piece;
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    piece = reader.Value;
+                    reader.Read();
+                    break;
+                case XmlNodeType.Element:
+                    piece = reader.ReadOuterXml();
+                    break;
+                default:
+                    reader.Read();
+                    continue;
+            }
+            if (single is null && text is null) single = piece;
+            else (text ??= new System.Text.StringBuilder(single)).Append(piece);
+        }
+        reader.Read();
+        return text?.ToString() ?? single;
+    }
+
+    private void SetBase(XmlReader reader, int depth)
+    {
+        while (_bases.Count <= depth) _bases.Add(null);
+        var parent = depth > 0 ? _bases[depth - 1] : _source;
+        var declared = reader.GetAttribute("base", Xml);
+        _bases[depth] = declared is not null && Uri.TryCreate(parent, declared.Trim(), out var resolved) ? resolved
+            : declared is not null && Uri.TryCreate(declared.Trim(), UriKind.Absolute, out var absolute) ? absolute
+            : parent;
+    }
+
+    private string? Resolve(string? link, int depth)
+    {
+        if (string.IsNullOrWhiteSpace(link)) return null;
+        link = link.Trim();
+        var baseUri = depth < _bases.Count ? _bases[depth] : _source;
+        if (baseUri is null || Uri.TryCreate(link, UriKind.Absolute, out _) && !link.StartsWith('/')) return link;
+        return Uri.TryCreate(baseUri, link, out var resolved) ? resolved.ToString() : link;
+    }
+
+    private TimeSpan? Ttl()
+    {
+        if (_ttl is not null) return _ttl;
+        TimeSpan? period = _updatePeriod switch
+        {
+            "hourly" => TimeSpan.FromHours(1),
+            "daily" => TimeSpan.FromDays(1),
+            "weekly" => TimeSpan.FromDays(7),
+            "monthly" => TimeSpan.FromDays(30),
+            "yearly" => TimeSpan.FromDays(365),
+            _ => null,
+        };
+        return period / _updateFrequency;
+    }
+}

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Aggregator.Parsing;
+using Aggregator.Storage;
+using FeedParse = Aggregator.Parsing.ParseResult;
+
+namespace Aggregator.Cli;
+
+/// <summary>`aggregator parse FILE_OR_URL... [--json]`: the parser on its own, for tooling, conformance checks and benchmarks.</summary>
+internal static class ParseCommand
+{
+    public static Command Create()
+    {
+        var sources = new Argument<string[]>("sources") { Description = "Feed files or http(s) URLs", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<bool>("--json") { Description = "One JSON object per source and line, in argument order" };
+        var command = new Command("parse", "Parse feed documents and print them in the normalised form") { sources, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var parser = new FeedParser();
+            using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All });
+            http.DefaultRequestHeaders.UserAgent.ParseAdd("Aggregator/0.1 (parse command)");
+            await using var stdout = Console.OpenStandardOutput();
+            await using var buffered = new BufferedStream(stdout, 1 << 16);
+            await using var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            var failures = 0;
+            foreach (var source in parse.GetValue(sources)!)
+            {
+                var (result, readError) = await ParseAsync(parser, http, source, cancellationToken);
+                var error = readError ?? result?.Error;
+                if (error is not null)
+                {
+                    failures++;
+                    await Console.Error.WriteLineAsync($"{source}: {error}");
+                }
+                if (parse.GetValue(json)) WriteJson(writer, source, result?.Feed, error);
+                else await WriteSummaryAsync(buffered, source, result?.Feed, error);
+                writer.Reset();
+                buffered.WriteByte((byte)'\n');
+            }
+            return failures == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static async Task<(FeedParse? Result, string? Error)> ParseAsync(FeedParser parser, HttpClient http, string source, CancellationToken cancellationToken)
+    {
+        if (Uri.TryCreate(source, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        {
+            try
+            {
+                using var response = await http.GetAsync(url, cancellationToken);
+                if (!response.IsSuccessStatusCode) return (null, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                return (parser.Parse(body, response.RequestMessage?.RequestUri ?? url, response.Content.Headers.ContentType?.ToString()), null);
+            }
+            catch (HttpRequestException ex)
+            {
+                return (null, ex.Message);
+            }
+        }
+        try
+        {
+            return (parser.Parse(await File.ReadAllBytesAsync(source, cancellationToken)), null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot read the file: {ex.Message}");
+        }
+    }
+
+    private static void WriteJson(Utf8JsonWriter writer, string source, ParsedFeed? feed, string? error)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("source", source);
+        if (feed is null)
+        {
+            writer.WriteString("error", error);
+            writer.WriteEndObject();
+            writer.Flush();
+            return;
+        }
+        writer.WriteString("version", feed.Version);
+        writer.WriteString("title", feed.Title);
+        writer.WriteString("link", feed.Link);
+        if (feed.Problems.Count > 0) writer.WriteBoolean("bozo", true);
+        writer.WriteStartArray("entries");
+        foreach (var entry in feed.Entries)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", entry.Id);
+            writer.WriteString("title", entry.Title);
+            writer.WriteString("link", entry.Link);
+            writer.WriteString("published", Iso.ToText(entry.Published));
+            writer.WriteString("updated", Iso.ToText(entry.Updated));
+            writer.WriteString("author", entry.Author);
+            writer.WriteString("summary", entry.Summary);
+            writer.WriteString("content", entry.Content);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    private static async Task WriteSummaryAsync(Stream output, string source, ParsedFeed? feed, string? error)
+    {
+        var text = feed is null
+            ? $"{source}: error: {error}"
+            : $"{source}: {feed.Version} \"{feed.Title}\" {feed.Link}, {feed.Entries.Count} entries" +
+              string.Concat(feed.Problems.Select(p => $"\n  problem: {p}")) +
+              string.Concat(feed.Entries.Take(5).Select(e => $"\n  {Iso.ToText(e.Published) ?? "no date",-20}  {e.Title}")) +
+              (feed.Entries.Count > 5 ? $"\n  ... {feed.Entries.Count - 5} more" : "");
+        await output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text));
+    }
+}
