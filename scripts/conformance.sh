@@ -8,6 +8,7 @@ set -euo pipefail
 corpus=$(cd "${1:?usage: scripts/conformance.sh PATH_TO_FEED_CORPUS [--verbose]}" && pwd); shift
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
 publish=${AGG_PUBLISH:-/tmp/aggregator-publish}
 dotnet publish "$repo/src/Aggregator" -c Release -o "$publish" --nologo -v quiet >/dev/null
 mapfile -t files < <(find "$corpus/feeds" -type f | sort)

@@ -149,7 +149,8 @@ public static class FeedDates
         if (day is null || month is null || year is null) return null;
         if (day < 1 || day > DateTime.DaysInMonth(year.Value, month.Value) || hour > 23 || minute > 59 || second > 60) return null;
         if (second == 60) second = 59;
-        return new DateTimeOffset(year.Value, month.Value, day.Value, hour, minute, second, offset ?? TimeSpan.Zero).ToUniversalTime();
+        // Computed by hand: DateTimeOffset refuses offsets beyond 14 h, which feeds do send (+3000), and feedparser honours.
+        return new DateTimeOffset(new DateTime(year.Value, month.Value, day.Value, hour, minute, second, DateTimeKind.Utc)) - (offset ?? TimeSpan.Zero);
     }
 
     private static TimeSpan? NumericZone(string zone)
@@ -158,7 +159,7 @@ public static class FeedDates
         var digits = zone[1..].Replace(":", "");
         if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return null;
         var (h, m) = digits.Length <= 2 ? (value, 0) : (value / 100, value % 100);
-        return h > 14 || m > 59 ? null : sign * new TimeSpan(h, m, 0);
+        return m > 59 ? null : sign * new TimeSpan(h, m, 0);
     }
 
     /// <summary>RFC 822's military zones, with its (reversed) signs, as feedparser reads them.</summary>

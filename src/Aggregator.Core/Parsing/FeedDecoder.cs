@@ -8,13 +8,13 @@ namespace Aggregator.Parsing;
 /// windows-1252, the usual truth behind both mis-declarations.</summary>
 internal static partial class FeedDecoder
 {
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly Encoding Windows1252;
 
     static FeedDecoder()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         Windows1252 = Encoding.GetEncoding(1252);
+        StrictWindows1252 = Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
 
     public static string Decode(ReadOnlySpan<byte> body, string? contentType, List<string> problems)
@@ -29,8 +29,13 @@ internal static partial class FeedDecoder
         var declared = Charset(contentType) ?? XmlDeclarationEncoding(body);
         if (declared is null || IsUtf8(declared)) return Utf8OrFallback(body, problems);
         if (declared.Equals("iso-8859-1", StringComparison.OrdinalIgnoreCase) || declared.Equals("latin1", StringComparison.OrdinalIgnoreCase)
-            || declared.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
-            return Windows1252.GetString(body); // a superset that keeps curly quotes sent as 0x80-0x9F
+            || declared.Equals("us-ascii", StringComparison.OrdinalIgnoreCase) || declared.Equals("windows-1252", StringComparison.OrdinalIgnoreCase))
+        {
+            // UTF-8 declared as Latin-1 is the common mistake: valid multi-byte UTF-8 is next to impossible in real Latin-1 text.
+            if (!System.Text.Unicode.Utf8.IsValid(body)) return Windows1252.GetString(body); // 1252 keeps curly quotes sent as 0x80-0x9F
+            if (body.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0) problems.Add($"declared {declared} but is UTF-8; read as UTF-8");
+            return Encoding.UTF8.GetString(body);
+        }
 
         try
         {
@@ -43,17 +48,48 @@ internal static partial class FeedDecoder
         }
     }
 
-    private static string Utf8OrFallback(ReadOnlySpan<byte> body, List<string> problems)
+    private static readonly Encoding StrictWindows1252;
+
+    /// <summary>Undoes one layer of double encoding ("Ã©" for "é": UTF-8 bytes read as windows-1252 and saved
+    /// again as UTF-8), which real feeds carry and feedparser repairs. Only when the whole text maps back to
+    /// windows-1252 bytes that are valid UTF-8, which correctly encoded non-ASCII text never does.</summary>
+    private static string Unmangle(string text, List<string> problems)
     {
+        if (text.AsSpan().IndexOfAny('Â', 'Ã', 'â') < 0) return text;
+        byte[] bytes;
         try
         {
-            return StrictUtf8.GetString(body);
+            bytes = StrictWindows1252.GetBytes(text);
         }
-        catch (DecoderFallbackException)
+        catch (EncoderFallbackException)
         {
-            problems.Add("bytes that are not UTF-8; read as windows-1252");
-            return Windows1252.GetString(body);
+            return text;
         }
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) return text;
+        problems.Add("double-encoded UTF-8; repaired");
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>UTF-8, where each byte that is not part of a valid sequence is read as windows-1252: one stray
+    /// Latin-1 byte in an otherwise UTF-8 feed must not turn every other accent into mojibake.</summary>
+    private static string Utf8OrFallback(ReadOnlySpan<byte> body, List<string> problems)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(body)) return Unmangle(Encoding.UTF8.GetString(body), problems);
+        problems.Add("bytes that are not valid UTF-8; those read as windows-1252");
+        var text = new StringBuilder(body.Length);
+        Span<char> buffer = stackalloc char[1024];
+        while (!body.IsEmpty)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(body, buffer, out var read, out var written, replaceInvalidSequences: false, isFinalBlock: true);
+            text.Append(buffer[..written]);
+            body = body[read..];
+            if (status == System.Buffers.OperationStatus.InvalidData || status == System.Buffers.OperationStatus.NeedMoreData)
+            {
+                text.Append(Windows1252.GetString(body[..1]));
+                body = body[1..];
+            }
+        }
+        return text.ToString();
     }
 
     private static bool IsUtf8(string name) => name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase);

@@ -12,9 +12,13 @@ internal static class FeedNamespaces
     public const string Content = "http://purl.org/rss/1.0/modules/content/";
     public const string Syndication = "http://purl.org/rss/1.0/modules/syndication/";
     public const string Xml = "http://www.w3.org/XML/1998/namespace";
+    public const string Media = "http://search.yahoo.com/mrss/";
+    public const string ITunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+    public const string UserlandRss2 = "http://backend.userland.com/rss2";
+    public const string UserlandRss = "http://backend.userland.com/rss";
 
     public static bool IsAtom(string ns) => ns is Atom10 or Atom03;
 
     /// <summary>RSS elements have no namespace in 0.9x/2.0 and these in 1.0/0.90; some feeds mix them up.</summary>
-    public static bool IsRss(string ns) => ns is "" or Rss10 or Rss090;
+    public static bool IsRss(string ns) => ns is "" or Rss10 or Rss090 or UserlandRss2 or UserlandRss;
 }

@@ -1,6 +1,5 @@
 using System.ServiceModel.Syndication;
 using System.Xml;
-using static Aggregator.Parsing.FeedNamespaces;
 
 namespace Aggregator.Parsing;
 
@@ -28,20 +27,24 @@ internal static class SyndicationReader
         }
 
         var feed = formatter.Feed;
-        var entries = feed.Items.Select(Map).ToList();
+        var atom = version == "atom10";
+        var entries = feed.Items.Select(item => Map(item, atom)).ToList();
         var link = feed.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate");
         return new ParsedFeed(version, HtmlText.ToPlainText(feed.Title?.Text), Absolute(link), entries);
     }
 
-    private static ParsedEntry Map(SyndicationItem item)
+    private static ParsedEntry Map(SyndicationItem item, bool atom)
     {
         var entry = new EntryBuilder
         {
             Id = item.Id,
+            // An Atom id is the link when there is no other (feedparser); RSS guids were handled by the formatter.
+            GuidIsPermaLink = atom,
             Title = item.Title?.Text,
-            TitleIsText = item.Title?.Type is null or "text",
+            // RSS titles and descriptions are HTML in practice; Atom says which it is.
+            TitleIsText = atom && item.Title?.Type is null or "text",
             Summary = item.Summary?.Text,
-            SummaryIsText = item.Summary?.Type == "text" && item.SourceFeed is null && IsAtomItem(item),
+            SummaryIsText = atom && item.Summary?.Type is null or "text",
             Published = Date(item.PublishDate),
             Updated = Date(item.LastUpdatedTime),
         };
@@ -69,36 +72,11 @@ internal static class SyndicationReader
 
         foreach (var extension in item.ElementExtensions)
         {
-            switch ((extension.OuterNamespace, extension.OuterName))
-            {
-                case (Content, "encoded"):
-                    entry.Content = Read(extension);
-                    entry.ContentIsText = false;
-                    break;
-                case (DublinCore, "creator"):
-                    entry.Author = Read(extension) ?? entry.Author;
-                    break;
-                case (DublinCore, "date"):
-                case (DcTerms, "modified"):
-                    entry.Updated ??= Read(extension);
-                    break;
-                case (DcTerms, "issued"):
-                    entry.Published ??= Read(extension);
-                    break;
-                case (DublinCore, "subject"):
-                    if (HtmlText.Collapse(Read(extension)) is { } subject) entry.Categories.Add(subject);
-                    break;
-            }
+            using var reader = extension.GetReader();
+            reader.MoveToContent();
+            XmlFeedReader.ReadExtension(reader, entry);
         }
         return entry.Build();
-    }
-
-    private static bool IsAtomItem(SyndicationItem item) => item.Id is not null && item.LastUpdatedTime != default;
-
-    private static string? Read(SyndicationElementExtension extension)
-    {
-        using var reader = extension.GetReader();
-        return reader.ReadElementContentAsString();
     }
 
     private static string? Date(DateTimeOffset value) => value == default || value == DateTimeOffset.MinValue ? null : value.ToString("O");

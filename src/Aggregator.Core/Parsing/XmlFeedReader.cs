@@ -64,7 +64,7 @@ internal sealed class XmlFeedReader
             SetBase(reader, depth);
             var name = reader.LocalName;
             var ns = reader.NamespaceURI;
-            if ((name == "item" && IsRss(ns)) || (name == "entry" && IsAtom(ns)))
+            if ((name == "item" && (IsRss(ns) || IsAtom(ns))) || (name == "entry" && IsAtom(ns)))
             {
                 _entries.Add(ReadEntry(reader, depth));
                 continue;
@@ -114,7 +114,8 @@ internal sealed class XmlFeedReader
     {
         var entry = new EntryBuilder();
         var atom = IsAtom(reader.NamespaceURI);
-        entry.GuidIsPermaLink = false;
+        // RSS 1.0 names each item by its rdf:about URI, which feedparser reports as the id.
+        entry.Id = reader.GetAttribute("about", Rdf);
         if (reader.IsEmptyElement)
         {
             reader.Read();
@@ -142,11 +143,7 @@ internal sealed class XmlFeedReader
         switch (reader.LocalName)
         {
             case "title" when IsRss(ns) || IsAtom(ns):
-                entry.TitleIsText = IsAtom(ns) && reader.GetAttribute("type") is null or "text";
-                entry.Title = Text(reader);
-                return true;
-            case "title" when ns == DublinCore && entry.Title is null:
-                entry.Title = Text(reader);
+                (entry.Title, entry.TitleIsText) = IsAtom(ns) ? AtomText(reader) : (Text(reader), false);
                 return true;
             case "link" when IsAtom(ns) || (atom && ns == ""):
                 ReadAtomLink(reader, entry, depth);
@@ -159,43 +156,32 @@ internal sealed class XmlFeedReader
                 entry.Id = Text(reader);
                 return true;
             case "id" when IsAtom(ns):
+                // feedparser treats an Atom id like a permalink guid: the link when there is no other.
+                entry.GuidIsPermaLink = true;
                 entry.Id = Text(reader);
                 return true;
             case "description" when IsRss(ns):
                 entry.Summary = Text(reader);
                 return true;
-            case "description" when ns == DublinCore && entry.Summary is null:
-                entry.Summary = Text(reader);
-                return true;
             case "summary" when IsAtom(ns):
-                entry.SummaryIsText = IsPlainText(reader);
-                entry.Summary = Text(reader);
+                (entry.Summary, entry.SummaryIsText) = AtomText(reader);
                 return true;
             case "content" when IsAtom(ns):
-                entry.ContentIsText = IsPlainText(reader);
-                var src = reader.GetAttribute("src");
-                entry.Content = Text(reader);
-                if (src is not null && entry.Content is null) entry.ContentIsText = true;
-                return true;
-            case "encoded" when ns == Content:
-                entry.Content = Text(reader);
-                entry.ContentIsText = false;
+                (entry.Content, entry.ContentIsText) = AtomText(reader);
                 return true;
             case "pubDate" when IsRss(ns):
             case "published" when IsAtom(ns):
-            case "issued" when IsAtom(ns) || ns == DcTerms:
+            case "issued" when IsAtom(ns):
                 entry.Published = Text(reader);
                 return true;
             case "updated" when IsAtom(ns):
-            case "modified" when IsAtom(ns) || ns == DcTerms:
-            case "date" when ns == DublinCore:
+            case "modified" when IsAtom(ns):
                 entry.Updated = Text(reader);
                 return true;
             case "author" when IsAtom(ns):
                 entry.Author = AtomPerson(reader) ?? entry.Author;
                 return true;
             case "author" when IsRss(ns):
-            case "creator" when ns == DublinCore:
                 entry.Author = Text(reader) ?? entry.Author;
                 return true;
             case "category" when IsAtom(ns):
@@ -203,19 +189,84 @@ internal sealed class XmlFeedReader
                 reader.Skip();
                 return true;
             case "category" when IsRss(ns):
-            case "subject" when ns == DublinCore:
                 if (HtmlText.Collapse(Text(reader)) is { } category) entry.Categories.Add(category);
                 return true;
         }
+        return ReadExtension(reader, entry);
+    }
+
+    /// <summary>Elements of the common extension namespaces (Dublin Core, content:, media:, iTunes), shared
+    /// with the Syndication path so both read them the same way. Consumes the element when it returns true.</summary>
+    public static bool ReadExtension(XmlReader reader, EntryBuilder entry)
+    {
+        switch (reader.NamespaceURI, reader.LocalName)
+        {
+            case (Content, "encoded"):
+                entry.Content = Text(reader);
+                entry.ContentIsText = false;
+                return true;
+            case (DublinCore, "title"):
+            case (Media, "title"):
+                var title = Text(reader);
+                if (entry.Title is null) (entry.Title, entry.TitleIsText) = (title, false);
+                return true;
+            case (DublinCore, "description"):
+                var description = Text(reader);
+                entry.Summary ??= description;
+                return true;
+            case (DublinCore, "creator"):
+            case (DublinCore, "author"):
+                entry.Author = Text(reader) ?? entry.Author;
+                return true;
+            case (ITunes, "author"):
+                var artist = Text(reader);
+                entry.Author ??= artist;
+                return true;
+            case (DcTerms, "issued"):
+                entry.Published = Text(reader);
+                return true;
+            case (DublinCore, "date"):
+            case (DcTerms, "modified"):
+                entry.Updated = Text(reader);
+                return true;
+            case (DublinCore, "subject"):
+                if (HtmlText.Collapse(Text(reader)) is { } subject) entry.Categories.Add(subject);
+                return true;
+        }
         return false;
+    }
+
+    /// <summary>An Atom text construct: type text, html, xhtml, or (Atom 0.3 mode, or a MIME type) base64.</summary>
+    private static (string? Text, bool IsPlain) AtomText(XmlReader reader)
+    {
+        var type = reader.GetAttribute("type")?.Trim().ToLowerInvariant();
+        var mode = reader.GetAttribute("mode")?.Trim().ToLowerInvariant();
+        var src = reader.GetAttribute("src");
+        var text = Text(reader);
+        var base64 = mode == "base64" || type is not (null or "text" or "html" or "xhtml") && !type.StartsWith("text/", StringComparison.Ordinal)
+            && !type.EndsWith("xml", StringComparison.Ordinal);
+        if (base64 && text is not null)
+        {
+            try
+            {
+                text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text.Trim()));
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        var plain = src is not null && text is null || type is null or "text" or "text/plain" && mode != "escaped" && !base64;
+        return (text, plain && !base64);
     }
 
     private void ReadAtomLink(XmlReader reader, EntryBuilder entry, int depth)
     {
         var rel = reader.GetAttribute("rel")?.Trim() ?? "alternate";
         var type = reader.GetAttribute("type")?.Trim().ToLowerInvariant();
-        var href = Resolve(reader.GetAttribute("href"), depth);
-        reader.Skip();
+        var href = reader.GetAttribute("href");
+        if (href is null) href = Text(reader); // Atom 0.3 feeds sometimes put the URL in the element
+        else reader.Skip();
+        href = Resolve(href, depth);
         if (rel != "alternate" || href is null) return;
         if (type is null or "text/html" or "application/xhtml+xml" or "html" or "xhtml") entry.AlternateHtmlLink ??= href;
         else entry.AlternateOtherLink ??= href;
@@ -254,7 +305,7 @@ internal sealed class XmlFeedReader
 
     /// <summary>An element's content as a string: text and CDATA as they are, child elements as markup
     /// (XHTML content, or HTML a feed forgot to escape). Leaves the reader after the element.</summary>
-    private static string? Text(XmlReader reader)
+    internal static string? Text(XmlReader reader)
     {
         if (reader.IsEmptyElement)
         {

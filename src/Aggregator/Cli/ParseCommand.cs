@@ -59,13 +59,23 @@ internal static class ParseCommand
                 return (null, ex.Message);
             }
         }
+        byte[] bytes;
         try
         {
-            return (parser.Parse(await File.ReadAllBytesAsync(source, cancellationToken)), null);
+            bytes = await File.ReadAllBytesAsync(source, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return (null, $"cannot read the file: {ex.Message}");
+        }
+        try
+        {
+            return (parser.Parse(bytes), null);
+        }
+        catch (Exception ex)
+        {
+            // The parser never throws on bad input; this is our bug. Report it and go on with the other files.
+            return (null, $"internal parser error (please report): {ex}");
         }
     }
 
