@@ -61,7 +61,13 @@ public static class FeedDates
             if (i < s.Length && s[i] == ':') i++;
             if (!Number(s, ref i, 2, out minute)) return null;
             if (i < s.Length && s[i] == ':') i++;
-            if (i < s.Length && char.IsAsciiDigit(s[i]) && !Number(s, ref i, 2, out second)) return null;
+            if (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                // "12:35:8" (one-digit seconds) is out there too
+                second = s[i] - '0';
+                i++;
+                if (i < s.Length && char.IsAsciiDigit(s[i])) second = second * 10 + (s[i++] - '0');
+            }
             if (i < s.Length && s[i] is '.' or ',')
             {
                 var start = ++i;

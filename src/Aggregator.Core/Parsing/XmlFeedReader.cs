@@ -90,7 +90,9 @@ internal sealed class XmlFeedReader
                 _title = Text(reader);
                 return true;
             case "link" when IsRss(ns) && _link is null:
-                _link = Resolve(Text(reader), depth);
+                var href = reader.GetAttribute("href");
+                if (href is not null) reader.Skip();
+                _link = Resolve(href ?? Text(reader), depth);
                 return true;
             case "link" when IsAtom(ns):
                 var rel = reader.GetAttribute("rel") ?? "alternate";
@@ -148,8 +150,20 @@ internal sealed class XmlFeedReader
             case "link" when IsAtom(ns) || (atom && ns == ""):
                 ReadAtomLink(reader, entry, depth);
                 return true;
+            case "link" when IsRss(ns) && reader.GetAttribute("href") is not null:
+                ReadAtomLink(reader, entry, depth); // Atom-style links in RSS, which feedparser accepts
+                return true;
             case "link" when IsRss(ns):
                 entry.Link = Resolve(Text(reader), depth);
+                return true;
+            case "id" when ns == "" && !atom:
+                entry.Id ??= Text(reader);
+                return true;
+            case "updated" when ns == "" && !atom:
+                entry.Updated = Text(reader);
+                return true;
+            case "summary" when ns == "" && !atom:
+                entry.Summary ??= Text(reader);
                 return true;
             case "guid" when IsRss(ns):
                 entry.GuidIsPermaLink = !string.Equals(reader.GetAttribute("isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
@@ -219,8 +233,7 @@ internal sealed class XmlFeedReader
                 entry.Author = Text(reader) ?? entry.Author;
                 return true;
             case (ITunes, "author"):
-                var artist = Text(reader);
-                entry.Author ??= artist;
+                entry.Author = Text(reader) ?? entry.Author;
                 return true;
             case (DcTerms, "issued"):
                 entry.Published = Text(reader);

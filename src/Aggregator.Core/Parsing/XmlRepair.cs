@@ -8,10 +8,20 @@ namespace Aggregator.Parsing;
 /// characters XML forbids. Used only after a strict read failed, as feedparser's loose pass.</summary>
 internal static class XmlRepair
 {
+    private static readonly Dictionary<string, string> KnownPrefixes = new(StringComparer.Ordinal)
+    {
+        ["dc"] = FeedNamespaces.DublinCore, ["dcterms"] = FeedNamespaces.DcTerms, ["content"] = FeedNamespaces.Content,
+        ["media"] = FeedNamespaces.Media, ["itunes"] = FeedNamespaces.ITunes, ["atom"] = FeedNamespaces.Atom10,
+        ["sy"] = FeedNamespaces.Syndication, ["rdf"] = FeedNamespaces.Rdf,
+    };
+
     public static string Repair(string xml)
     {
-        var start = xml.IndexOf('<');
+        // PHP warnings, BOM debris or comments before the XML declaration: the declaration must come first.
+        var declaration = xml.IndexOf("<?xml", StringComparison.Ordinal);
+        var start = declaration > 0 ? declaration : xml.IndexOf('<');
         if (start > 0) xml = xml[start..];
+        xml = DeclareMissingPrefixes(xml);
         var text = new StringBuilder(xml.Length + 64);
         var i = 0;
         while (i < xml.Length)
@@ -58,7 +68,7 @@ internal static class XmlRepair
             var entity = xml[at..(i + 1)];
             if (entity is "&amp;" or "&lt;" or "&gt;" or "&quot;" or "&apos;" || entity[1] == '#')
             {
-                text.Append(entity);
+                text.Append(entity.Replace("&#X", "&#x", StringComparison.Ordinal));
             }
             else
             {
@@ -70,5 +80,19 @@ internal static class XmlRepair
         }
         text.Append("&amp;");
         return at + 1;
+    }
+
+    /// <summary>Feeds use media:, dc: and friends without declaring them, which namespace-aware XML rejects:
+    /// declare the well-known ones (and a placeholder for others) on the root element.</summary>
+    private static string DeclareMissingPrefixes(string xml)
+    {
+        var used = System.Text.RegularExpressions.Regex.Matches(xml, @"</?([A-Za-z][\w.-]*):[A-Za-z]")
+            .Select(m => m.Groups[1].Value).Where(p => p is not ("xml" or "xmlns")).Distinct().ToList();
+        var missing = used.Where(p => !xml.Contains($"xmlns:{p}=", StringComparison.Ordinal)).ToList();
+        if (missing.Count == 0) return xml;
+        var root = System.Text.RegularExpressions.Regex.Match(xml, @"<(?![?!])[A-Za-z][\w.:-]*");
+        if (!root.Success) return xml;
+        var declarations = string.Concat(missing.Select(p => $" xmlns:{p}=\"{KnownPrefixes.GetValueOrDefault(p, "urn:undeclared:" + p)}\""));
+        return xml.Insert(root.Index + root.Length, declarations);
     }
 }
