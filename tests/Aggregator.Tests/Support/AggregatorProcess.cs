@@ -7,7 +7,19 @@ public static class AggregatorProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "aggregator.exe" : "aggregator");
+    /// <summary>The executable in its own build output (src/Aggregator/bin/CONFIG/net10.0), not the copy beside the
+    /// tests: that one would resolve its dependencies against the test project's (ASP.NET Core) framework set.</summary>
+    public static string ExecutablePath { get; } = FindExecutable();
+
+    private static string FindExecutable()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testOutput.Name;                 // net10.0
+        var configuration = testOutput.Parent!.Name;     // Debug or Release
+        var repository = testOutput.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var path = Path.Combine(repository, "src", "Aggregator", "bin", configuration, framework, OperatingSystem.IsWindows() ? "aggregator.exe" : "aggregator");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"The aggregator executable was not built at {path}; build the solution first", path);
+    }
 
     public static ProcessStartInfo StartInfo(string contentRoot, params string[] args)
     {

@@ -13,7 +13,12 @@ public sealed class SmtpServer : IAsyncDisposable
     private readonly string _maildir = Directory.CreateTempSubdirectory("aggregator-maildir-").FullName;
     private Process? _process;
 
-    private SmtpServer(int port) => Port = port;
+    private SmtpServer(int port)
+    {
+        Port = port;
+        // aiosmtpd's Mailbox handler only creates a Maildir's tmp/new/cur when the folder does not exist yet.
+        foreach (var sub in new[] { "tmp", "new", "cur" }) Directory.CreateDirectory(Path.Combine(_maildir, sub));
+    }
 
     public int Port { get; }
 
