@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text;
+using MimeKit;
+
+namespace Aggregator.Notifications;
+
+/// <summary>Builds the email for one alert: multipart/alternative with a text/plain part for terminals and
+/// filters and a text/html part for people, plus X-Aggregator-* headers so mail rules can sort alerts.</summary>
+public static class AlertEmail
+{
+    /// <summary>Mail clients cut subjects around 60-80 characters anyway; past this length a subject only
+    /// grows the header (RFC 5322 recommends lines under 78 characters, folding handles the rest).</summary>
+    public const int MaxSubjectLength = 150;
+
+    public static string Subject(Alert alert) =>
+        AlertText.Truncate($"[{AlertText.OneLine(alert.Rule)}] {AlertText.Title(alert)}", MaxSubjectLength);
+
+    /// <summary>The Message-ID is derived from the delivery id, so a retried delivery that did reach the
+    /// server the first time (the connection dropped after DATA) shows up as a duplicate that clients and
+    /// list servers can fold, instead of a second distinct message.</summary>
+    public static string MessageId(string deliveryId)
+    {
+        // RFC 5322 id-left is dot-atom-text; anything else in our id becomes '-', so the id stays stable.
+        var id = new StringBuilder(deliveryId.Length);
+        foreach (var c in deliveryId)
+            id.Append(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c) ? c : '-');
+        return $"{id.ToString().Trim('.')}@aggregator";
+    }
+
+    public static MimeMessage Build(Alert alert, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
+    {
+        var message = new MimeMessage
+        {
+            Subject = Subject(alert),
+            MessageId = MessageId(alert.DeliveryId),
+            Date = now,
+        };
+        message.From.Add(from);
+        message.To.AddRange(to);
+        message.Headers.Add("X-Aggregator-Delivery", alert.DeliveryId);
+        message.Headers.Add("X-Aggregator-Rule", AlertText.OneLine(alert.Rule));
+        message.Headers.Add("X-Aggregator-Feed", AlertText.OneLine(alert.Feed));
+        message.Headers.Add("X-Aggregator-Entry-Id", AlertText.OneLine(alert.EntryId));
+        if (!string.IsNullOrWhiteSpace(alert.Link))
+            message.Headers.Add("X-Aggregator-Entry-Link", alert.Link.Trim());
+        // Tells auto-responders (vacation replies) not to answer a machine (RFC 3834).
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+
+        var body = new BodyBuilder
+        {
+            TextBody = AlertText.Render(alert) + $"\n-- \nSent by Aggregator, delivery {alert.DeliveryId}\n",
+            HtmlBody = Html(alert),
+        };
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    static string Html(Alert alert)
+    {
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(Subject(alert)))
+            .Append("</title></head>\n<body style=\"font-family: sans-serif; line-height: 1.4\">\n");
+
+        var title = TermHighlighter.ToHtml(AlertText.Title(alert), alert.MatchedTerms);
+        html.Append("<h2 style=\"margin: 0 0 0.5em\">");
+        if (SafeLink(alert.Link) is { } link)
+            html.Append("<a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(title).Append("</a>");
+        else
+            html.Append(title);
+        html.Append("</h2>\n<table style=\"border-collapse: collapse\">\n");
+        Row(html, "Rule", WebUtility.HtmlEncode(alert.Rule));
+        var feed = WebUtility.HtmlEncode(alert.Feed);
+        Row(html, "Feed", SafeLink(alert.FeedUrl) is { } feedUrl
+            ? $"<a href=\"{WebUtility.HtmlEncode(feedUrl)}\">{feed}</a>"
+            : feed);
+        if (alert.Published is { } published)
+            Row(html, "Published", WebUtility.HtmlEncode(AlertText.Date(published)));
+        if (!string.IsNullOrWhiteSpace(alert.Author))
+            Row(html, "Author", WebUtility.HtmlEncode(AlertText.OneLine(alert.Author)));
+        Row(html, "Matched", alert.MatchedTerms.Count > 0
+            ? string.Join(", ", alert.MatchedTerms.Select(term => $"<mark>{WebUtility.HtmlEncode(term)}</mark>"))
+            : "(no terms recorded)");
+        html.Append("</table>\n");
+
+        if (AlertText.Summary(alert) is { } summary)
+            html.Append("<p style=\"white-space: pre-wrap\">")
+                .Append(TermHighlighter.ToHtml(summary, alert.MatchedTerms))
+                .Append("</p>\n");
+        html.Append("<p style=\"color: #777; font-size: smaller\">Sent by Aggregator, delivery ")
+            .Append(WebUtility.HtmlEncode(alert.DeliveryId))
+            .Append("</p>\n</body></html>\n");
+        return html.ToString();
+    }
+
+    static void Row(StringBuilder html, string label, string valueHtml) =>
+        html.Append("<tr><th style=\"text-align: left; padding-right: 1em; vertical-align: top\">")
+            .Append(label).Append("</th><td>").Append(valueHtml).Append("</td></tr>\n");
+
+    /// <summary>Only http(s) links become clickable: a hostile feed can put javascript: or data: in a link.</summary>
+    static string? SafeLink(string? link) =>
+        Uri.TryCreate(link?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri.AbsoluteUri
+            : null;
+}
