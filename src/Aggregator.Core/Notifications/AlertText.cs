@@ -38,7 +38,7 @@ public static class AlertText
         if (!string.IsNullOrWhiteSpace(alert.Author))
             text.Append("Author:    ").AppendLine(OneLine(alert.Author));
         text.Append("Matched:   ").AppendLine(alert.MatchedTerms.Count > 0 ? string.Join(", ", alert.MatchedTerms) : "(no terms recorded)");
-        text.Append("Matched at: ").AppendLine(Date(alert.MatchedAt));
+        text.Append("Detected:  ").AppendLine(Date(alert.MatchedAt));
         if (Summary(alert) is { } summary)
             text.AppendLine().AppendLine(summary);
         return text.ToString();

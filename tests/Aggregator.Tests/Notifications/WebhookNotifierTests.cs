@@ -97,6 +97,17 @@ public sealed class WebhookNotifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheExampleInDocsNotificationsMdIsExactlyWhatIsSent()
+    {
+        await Notifier(Options(secret: "whsec_test")).SendAsync(AlertSamples.Typical(), Ct);
+
+        var request = Assert.Single(await _receiver.WaitForRequestsAsync(1, Wait));
+        Assert.Equal("1746103200", request.Header("X-Aggregator-Timestamp"));
+        Assert.Equal(527, request.Body.Length);
+        Assert.Equal("sha256=e6cb54c5c2ae9f5e51686f6bbd93c63374db60c8792a0120178dad0cb003b30d", request.Header("X-Aggregator-Signature"));
+    }
+
+    [Fact]
     public async Task WhenAWebhookAnswers500TheAlertIsRetriedUntilItAnswers200()
     {
         _receiver.Enqueue(500, 500, 200);
