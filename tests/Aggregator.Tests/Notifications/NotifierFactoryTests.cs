@@ -127,4 +127,16 @@ public sealed class NotifierFactoryTests
         Assert.Equal("console", Assert.IsType<ConsoleNotifier>(factory.Create("console", new NotifierOptions { Type = "console" })).Name);
         Assert.Throws<ArgumentException>(() => factory.Create("ops", new NotifierOptions { Type = "webhook" }));
     }
+
+    [Fact]
+    public void AddNotifiersRegistersAFactoryThatNeedsNothingElse()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddNotifiers();
+        using var provider = services.BuildServiceProvider();
+
+        var notifier = provider.GetRequiredService<NotifierFactory>().Create("ops", Webhook());
+
+        Assert.IsType<WebhookNotifier>(notifier);
+    }
 }
