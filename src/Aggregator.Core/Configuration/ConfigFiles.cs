@@ -8,7 +8,7 @@ namespace Aggregator.Configuration;
 public sealed class ConfigFiles(IOptions<AggregatorOptions> options, IHostEnvironment environment, IConfiguration configuration)
 {
     /// <summary>The notifier used when appsettings.json configures none, so a new setup shows its matches.</summary>
-    public const string DefaultNotifier = "console";
+    public const string DefaultNotifier = Notifications.NotifierFactory.DefaultNotifierName;
 
     private AggregatorConfig? _current;
 

@@ -1,112 +1,105 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
-using Aggregator.Configuration;
 using MimeKit;
 
 namespace Aggregator.Notifications;
 
-/// <summary>The email for one alert: a readable plain-text part and a clean HTML part built from the
-/// entry's plain text (never its raw HTML), with the matched terms highlighted.</summary>
+/// <summary>Builds the email for one alert: multipart/alternative with a text/plain part for terminals and
+/// filters and a text/html part for people, plus X-Aggregator-* headers so mail rules can sort alerts.</summary>
 public static class AlertEmail
 {
-    private const int MaxSubjectLength = 200;
+    /// <summary>Mail clients cut subjects around 60-80 characters anyway; past this length a subject only
+    /// grows the header (RFC 5322 recommends lines under 78 characters, folding handles the rest).</summary>
+    public const int MaxSubjectLength = 150;
 
-    public static MimeMessage Build(Alert alert, NotifierOptions options)
+    public static string Subject(Alert alert) =>
+        AlertText.Truncate($"[{AlertText.OneLine(alert.Rule)}] {AlertText.Title(alert)}", MaxSubjectLength);
+
+    /// <summary>The Message-ID is derived from the delivery id, so a retried delivery that did reach the
+    /// server the first time (the connection dropped after DATA) shows up as a duplicate that clients and
+    /// list servers can fold, instead of a second distinct message.</summary>
+    public static string MessageId(string deliveryId)
     {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(options.From!));
-        foreach (var to in options.To) message.To.Add(MailboxAddress.Parse(to));
-        var title = string.IsNullOrWhiteSpace(alert.Title) ? "(no title)" : alert.Title;
-        var subject = $"[{alert.Rule}] {title}";
-        message.Subject = subject.Length <= MaxSubjectLength ? subject : subject[..(MaxSubjectLength - 1)] + "…";
-        // The delivery id is the Message-ID, so a resend after a crash is recognisably the same message.
-        message.MessageId = $"{alert.DeliveryId}@aggregator";
-        message.Date = alert.MatchedAt;
-        message.Headers.Add("X-Aggregator-Delivery", alert.DeliveryId);
-        message.Headers.Add("X-Aggregator-Rule", alert.Rule);
-        message.Headers.Add("X-Aggregator-Feed", alert.Feed);
-        message.Headers.Add("X-Aggregator-Entry-Id", alert.EntryId);
-        if (alert.Link is not null) message.Headers.Add("X-Aggregator-Entry-Link", alert.Link);
+        // RFC 5322 id-left is dot-atom-text; anything else in our id becomes '-', so the id stays stable.
+        var id = new StringBuilder(deliveryId.Length);
+        foreach (var c in deliveryId)
+            id.Append(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c) ? c : '-');
+        return $"{id.ToString().Trim('.')}@aggregator";
+    }
 
-        var body = new BodyBuilder { TextBody = Text(alert, title), HtmlBody = Html(alert, title) };
+    public static MimeMessage Build(Alert alert, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
+    {
+        var message = new MimeMessage
+        {
+            Subject = Subject(alert),
+            MessageId = MessageId(alert.DeliveryId),
+            Date = now,
+        };
+        message.From.Add(from);
+        message.To.AddRange(to);
+        message.Headers.Add("X-Aggregator-Delivery", alert.DeliveryId);
+        message.Headers.Add("X-Aggregator-Rule", AlertText.OneLine(alert.Rule));
+        message.Headers.Add("X-Aggregator-Feed", AlertText.OneLine(alert.Feed));
+        message.Headers.Add("X-Aggregator-Entry-Id", AlertText.OneLine(alert.EntryId));
+        if (!string.IsNullOrWhiteSpace(alert.Link))
+            message.Headers.Add("X-Aggregator-Entry-Link", alert.Link.Trim());
+        // Tells auto-responders (vacation replies) not to answer a machine (RFC 3834).
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+
+        var body = new BodyBuilder
+        {
+            TextBody = AlertText.Render(alert) + $"\n-- \nSent by Aggregator, delivery {alert.DeliveryId}\n",
+            HtmlBody = Html(alert),
+        };
         message.Body = body.ToMessageBody();
         return message;
     }
 
-    private static string Text(Alert alert, string title)
+    static string Html(Alert alert)
     {
-        var text = new StringBuilder();
-        text.AppendLine(title);
-        if (alert.Link is not null) text.AppendLine(alert.Link);
-        text.AppendLine();
-        text.AppendLine($"Feed:    {alert.Feed}");
-        text.AppendLine($"Date:    {Date(alert.Published)}");
-        if (alert.Author is not null) text.AppendLine($"Author:  {alert.Author}");
-        text.AppendLine($"Rule:    {alert.Rule}");
-        text.AppendLine($"Matched: {string.Join(", ", alert.MatchedTerms)}");
-        if (!string.IsNullOrWhiteSpace(alert.Summary))
-        {
-            text.AppendLine();
-            text.AppendLine(alert.Summary);
-        }
-        return text.ToString();
-    }
-
-    private static string Html(Alert alert, string title)
-    {
-        var highlight = Highlighter(alert.MatchedTerms);
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html><body style=\"font-family:sans-serif;max-width:40em\">");
-        html.Append("<h2 style=\"margin-bottom:0.2em\">");
-        if (alert.Link is not null) html.Append("<a href=\"").Append(WebUtility.HtmlEncode(alert.Link)).Append("\">");
-        html.Append(Highlight(title, highlight));
-        if (alert.Link is not null) html.Append("</a>");
-        html.Append("</h2><p style=\"color:#555;margin-top:0\">");
-        html.Append(WebUtility.HtmlEncode(alert.Feed)).Append(" &middot; ").Append(WebUtility.HtmlEncode(Date(alert.Published)));
-        if (alert.Author is not null) html.Append(" &middot; ").Append(WebUtility.HtmlEncode(alert.Author));
-        html.Append("</p>");
-        if (!string.IsNullOrWhiteSpace(alert.Summary)) html.Append("<p>").Append(Highlight(alert.Summary, highlight)).Append("</p>");
-        html.Append("<p style=\"color:#555\">Rule <b>").Append(WebUtility.HtmlEncode(alert.Rule)).Append("</b> matched: ");
-        html.Append(string.Join(", ", alert.MatchedTerms.Select(t => "<mark>" + WebUtility.HtmlEncode(t) + "</mark>")));
-        html.Append("</p></body></html>");
+        html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(Subject(alert)))
+            .Append("</title></head>\n<body style=\"font-family: sans-serif; line-height: 1.4\">\n");
+
+        var title = TermHighlighter.ToHtml(AlertText.Title(alert), alert.MatchedTerms);
+        html.Append("<h2 style=\"margin: 0 0 0.5em\">");
+        if (SafeLink(alert.Link) is { } link)
+            html.Append("<a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(title).Append("</a>");
+        else
+            html.Append(title);
+        html.Append("</h2>\n<table style=\"border-collapse: collapse\">\n");
+        Row(html, "Rule", WebUtility.HtmlEncode(alert.Rule));
+        var feed = WebUtility.HtmlEncode(alert.Feed);
+        Row(html, "Feed", SafeLink(alert.FeedUrl) is { } feedUrl
+            ? $"<a href=\"{WebUtility.HtmlEncode(feedUrl)}\">{feed}</a>"
+            : feed);
+        if (alert.Published is { } published)
+            Row(html, "Published", WebUtility.HtmlEncode(AlertText.Date(published)));
+        if (!string.IsNullOrWhiteSpace(alert.Author))
+            Row(html, "Author", WebUtility.HtmlEncode(AlertText.OneLine(alert.Author)));
+        Row(html, "Matched", alert.MatchedTerms.Count > 0
+            ? string.Join(", ", alert.MatchedTerms.Select(term => $"<mark>{WebUtility.HtmlEncode(term)}</mark>"))
+            : "(no terms recorded)");
+        html.Append("</table>\n");
+
+        if (AlertText.Summary(alert) is { } summary)
+            html.Append("<p style=\"white-space: pre-wrap\">")
+                .Append(TermHighlighter.ToHtml(summary, alert.MatchedTerms))
+                .Append("</p>\n");
+        html.Append("<p style=\"color: #777; font-size: smaller\">Sent by Aggregator, delivery ")
+            .Append(WebUtility.HtmlEncode(alert.DeliveryId))
+            .Append("</p>\n</body></html>\n");
         return html.ToString();
     }
 
-    private static string Date(DateTimeOffset? date) =>
-        date is { } d ? d.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "no date given";
+    static void Row(StringBuilder html, string label, string valueHtml) =>
+        html.Append("<tr><th style=\"text-align: left; padding-right: 1em; vertical-align: top\">")
+            .Append(label).Append("</th><td>").Append(valueHtml).Append("</td></tr>\n");
 
-    /// <summary>Escapes the text and wraps every hit of the matched terms in &lt;mark&gt;.</summary>
-    private static string Highlight(string text, Regex? highlighter)
-    {
-        if (highlighter is null) return WebUtility.HtmlEncode(text);
-        var html = new StringBuilder();
-        var last = 0;
-        foreach (Match hit in highlighter.Matches(text))
-        {
-            html.Append(WebUtility.HtmlEncode(text[last..hit.Index]));
-            html.Append("<mark>").Append(WebUtility.HtmlEncode(hit.Value)).Append("</mark>");
-            last = hit.Index + hit.Length;
-        }
-        return html.Append(WebUtility.HtmlEncode(text[last..])).ToString();
-    }
-
-    /// <summary>One regex for all terms: words whole, "phrases" across any separators, prefix* by prefix.</summary>
-    private static Regex? Highlighter(IReadOnlyList<string> terms)
-    {
-        var patterns = new List<string>();
-        foreach (var raw in terms)
-        {
-            var term = raw.Contains(':') && !raw.StartsWith('"') ? raw[(raw.IndexOf(':') + 1)..] : raw;
-            term = term.Trim('"', ' ');
-            var prefix = term.EndsWith('*');
-            var words = term.TrimEnd('*').Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length == 0 || term.StartsWith('/')) continue;
-            var pattern = string.Join(@"\W+", words.Select(Regex.Escape));
-            patterns.Add(prefix ? $@"\b{pattern}\w*" : $@"\b{pattern}\b");
-        }
-        return patterns.Count == 0 ? null
-            : new Regex(string.Join("|", patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-    }
+    /// <summary>Only http(s) links become clickable: a hostile feed can put javascript: or data: in a link.</summary>
+    static string? SafeLink(string? link) =>
+        Uri.TryCreate(link?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri.AbsoluteUri
+            : null;
 }

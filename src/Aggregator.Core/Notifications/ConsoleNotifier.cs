@@ -1,22 +1,42 @@
 namespace Aggregator.Notifications;
 
-/// <summary>Prints alerts to standard output: the notifier when none is configured, so a new setup shows its matches.</summary>
-public sealed class ConsoleNotifier(string name, TextWriter output) : INotifier
+/// <summary>Prints alerts as readable blocks. The notifier used when none is configured, so a first run
+/// shows its matches instead of storing them silently.</summary>
+public sealed class ConsoleNotifier : INotifier
 {
-    private readonly Lock _lock = new();
+    readonly TextWriter _output;
 
-    public string Name { get; } = name;
-
-    public Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
+    /// <param name="output">Standard output when null. Wrapped so concurrent sends never interleave lines.</param>
+    public ConsoleNotifier(string name, TextWriter? output = null)
     {
-        var date = alert.Published is { } p ? Storage.Iso.ToText(p) : "no date";
-        lock (_lock)
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        _output = TextWriter.Synchronized(output ?? Console.Out);
+    }
+
+    public string Name { get; }
+
+    public static string Format(Alert alert)
+    {
+        var heading = $"=== Match for rule '{AlertText.OneLine(alert.Rule)}' in {AlertText.OneLine(alert.Feed)} ";
+        return heading + new string('=', Math.Max(3, 72 - heading.Length)) + Environment.NewLine
+            + AlertText.Render(alert).ReplaceLineEndings() + Environment.NewLine;
+    }
+
+    public async Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        try
         {
-            output.WriteLine($"ALERT [{alert.Rule}] {alert.Title ?? "(no title)"}");
-            output.WriteLine($"      {alert.Feed} · {date} · matched: {string.Join(", ", alert.MatchedTerms)}");
-            if (alert.Link is not null) output.WriteLine($"      {alert.Link}");
-            output.Flush();
+            // One write per block: with the synchronized writer no other alert can land in the middle.
+            await _output.WriteAsync(Format(alert).AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return DeliveryOutcome.Delivered;
         }
-        return Task.FromResult(DeliveryOutcome.Delivered);
+        catch (IOException exception)
+        {
+            // stdout closed or a full disk behind a redirect; the operator may fix it, so not permanent.
+            return DeliveryOutcome.Retry($"console: cannot write: {exception.Message}");
+        }
     }
 }

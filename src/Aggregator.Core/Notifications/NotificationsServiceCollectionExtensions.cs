@@ -1,6 +1,7 @@
 using Aggregator.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Aggregator.Notifications;
 
@@ -8,35 +9,33 @@ public static class NotificationsServiceCollectionExtensions
 {
     private const string Section = "Notifiers";
 
-    /// <summary>The notifiers named in appsettings.json ("Notifiers"), or one console notifier when there are none.</summary>
+    /// <summary>The notifiers named under "Notifiers" in appsettings.json (one console notifier when there are none),
+    /// the factory that builds them with its webhook HttpClient, and the outbox dispatcher.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHttpClient(WebhookNotifier.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseCookies = false });
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<NotifierFactory>(provider));
+        // The client's own timeout is off: each webhook notifier applies its Notifiers:NAME:Timeout, which yields
+        // a Retry with a clear message instead of HttpClient's generic 100-second cancellation.
+        services.AddHttpClient(NotifierFactory.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton(provider =>
         {
-            var http = provider.GetRequiredService<IHttpClientFactory>();
-            var time = provider.GetRequiredService<TimeProvider>();
-            return new NotifierRegistry(Configured(configuration).Select(n =>
-                NotifierFactory.Create(n.Name, n.Options, () => http.CreateClient(WebhookNotifier.HttpClientName), time, System.Console.Out)));
+            var factory = provider.GetRequiredService<NotifierFactory>();
+            return new NotifierRegistry(Configured(configuration).Select(n => factory.Create(n.Key, n.Value)));
         });
         services.AddSingleton<OutboxDispatcher>();
         return services;
     }
 
-    /// <summary>Every problem with the configured notifiers; empty when all are usable.</summary>
+    /// <summary>Every problem with the configured notifiers, each naming its settings key; empty when all are usable.</summary>
     public static IReadOnlyList<string> Validate(IServiceProvider services) =>
-        Configured(services.GetRequiredService<IConfiguration>()).SelectMany(n => NotifierFactory.Validate(n.Name, n.Options)).ToList();
+        NotifierFactory.Validate(Configured(services.GetRequiredService<IConfiguration>()));
 
-    private static IEnumerable<(string Name, NotifierOptions Options)> Configured(IConfiguration configuration)
+    private static Dictionary<string, NotifierOptions> Configured(IConfiguration configuration)
     {
-        var section = configuration.GetSection(Section).GetChildren().ToList();
-        if (section.Count == 0)
-        {
-            yield return (ConfigFiles.DefaultNotifier, new NotifierOptions { Type = NotifierFactory.Console });
-            yield break;
-        }
-        foreach (var child in section)
-            yield return (child.Key, child.Get<NotifierOptions>() ?? new NotifierOptions());
+        var notifiers = configuration.GetSection(Section).GetChildren()
+            .ToDictionary(c => c.Key, c => c.Get<NotifierOptions>() ?? new NotifierOptions(), StringComparer.OrdinalIgnoreCase);
+        if (notifiers.Count == 0) notifiers[NotifierFactory.DefaultNotifierName] = new NotifierOptions { Type = "console" };
+        return notifiers;
     }
 }

@@ -1,59 +1,130 @@
 using Aggregator.Configuration;
+using Microsoft.Extensions.Logging;
+using MimeKit;
 
 namespace Aggregator.Notifications;
 
-/// <summary>Checks and builds the notifiers named under "Notifiers" in appsettings.json.</summary>
-public static class NotifierFactory
+/// <summary>The one place that turns a (name, NotifierOptions) pair from "Notifiers" into an
+/// <see cref="INotifier"/>, and that checks those options at start-up.</summary>
+/// <param name="consoleOutput">Where console notifiers write; standard output when null.</param>
+public sealed class NotifierFactory(
+    IHttpClientFactory httpClientFactory,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory,
+    TextWriter? consoleOutput = null)
 {
-    public const string Smtp = "smtp";
-    public const string Webhook = "webhook";
-    public const string Console = "console";
+    /// <summary>Named HttpClient the webhook notifiers use; register it with AddHttpClient(HttpClientName)
+    /// to tune the handler (proxy, redirects). Leave its Timeout above every notifier's Timeout.</summary>
+    public const string HttpClientName = "Aggregator.Notifications.Webhook";
 
-    private static readonly string[] Securities = ["auto", "starttls", "tls", "ssl", "none"];
+    /// <summary>The notifier used when "Notifiers" is empty.</summary>
+    public const string DefaultNotifierName = "console";
 
-    /// <summary>Every problem with one notifier, each naming its settings key and the fix.</summary>
+    public static readonly IReadOnlyList<string> Types = ["smtp", "webhook", "console"];
+    public static readonly IReadOnlyList<string> SmtpSecurityValues = ["auto", "starttls", "tls", "none"];
+
+    /// <summary>Builds the notifier. Cheap: webhook notifiers take a fresh HttpClient from the factory, so
+    /// calling this per dispatch round also picks up the factory's handler rotation (DNS changes).</summary>
+    /// <exception cref="ArgumentException">The options fail <see cref="Validate(string, NotifierOptions)"/>; a bug, as start-up checks them.</exception>
+    public INotifier Create(string name, NotifierOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = Validate(name, options);
+        if (errors.Count > 0)
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
+        return Normalize(options.Type) switch
+        {
+            "smtp" => new SmtpNotifier(name, options, timeProvider, loggerFactory.CreateLogger<SmtpNotifier>()),
+            "webhook" => new WebhookNotifier(name, options, httpClientFactory.CreateClient(HttpClientName), timeProvider,
+                loggerFactory.CreateLogger<WebhookNotifier>()),
+            _ => new ConsoleNotifier(name, consoleOutput),
+        };
+    }
+
+    /// <summary>Every problem with every notifier, each naming its configuration key.</summary>
+    public static IReadOnlyList<string> Validate(IReadOnlyDictionary<string, NotifierOptions> notifiers)
+    {
+        ArgumentNullException.ThrowIfNull(notifiers);
+        return [.. notifiers.OrderBy(pair => pair.Key, StringComparer.Ordinal).SelectMany(pair => Validate(pair.Key, pair.Value))];
+    }
+
+    /// <summary>Every problem with one notifier's options, each naming its key and the fix, e.g.
+    /// "Notifiers:ops:Url is missing; a webhook needs an absolute http(s) URL". Empty when fine.
+    /// Reads the environment for the SMTP password variable, so a missing secret shows at start-up
+    /// rather than at the first match.</summary>
     public static IReadOnlyList<string> Validate(string name, NotifierOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var key = $"Notifiers:{name}";
         var errors = new List<string>();
-        switch (options.Type.ToLowerInvariant())
+        if (string.IsNullOrWhiteSpace(name))
+            errors.Add("Notifiers has an entry with an empty name");
+
+        var type = Normalize(options.Type);
+        if (type.Length == 0)
         {
-            case Smtp:
-                if (string.IsNullOrWhiteSpace(options.Host)) errors.Add($"{key}:Host is missing; an smtp notifier needs the SMTP server's host name");
-                if (options.Port is < 1 or > 65535) errors.Add($"{key}:Port must be 1-65535, got {options.Port}");
-                if (!Securities.Contains(options.Security.ToLowerInvariant()))
-                    errors.Add($"{key}:Security must be one of {string.Join(", ", Securities)}, got \"{options.Security}\"");
-                if (!IsAddress(options.From)) errors.Add($"{key}:From must be an email address, got \"{options.From}\"");
-                if (options.To.Count == 0) errors.Add($"{key}:To is empty; list at least one recipient, like [\"analyst@example.org\"]");
-                errors.AddRange(options.To.Where(to => !IsAddress(to)).Select(to => $"{key}:To has \"{to}\", which is not an email address"));
-                if (!string.IsNullOrEmpty(options.Username) && string.IsNullOrEmpty(options.PasswordEnvironmentVariable))
-                    errors.Add($"{key}:PasswordEnvironmentVariable is missing; name the environment variable that holds the password for {options.Username}");
-                break;
-            case Webhook:
-                if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-                    errors.Add($"{key}:Url must be an absolute http(s) URL, got \"{options.Url}\"");
-                if (!string.Equals(options.Format, "generic", StringComparison.OrdinalIgnoreCase))
-                    errors.Add($"{key}:Format \"{options.Format}\" is not supported; use \"generic\"");
-                break;
-            case Console:
-                break;
-            default:
-                errors.Add($"{key}:Type must be smtp, webhook or console, got \"{options.Type}\"");
-                break;
+            errors.Add($"{key}:Type is missing; allowed values: {string.Join(", ", Types)}");
+            return errors;
         }
-        if (options.Timeout <= TimeSpan.Zero) errors.Add($"{key}:Timeout must be positive, like \"00:00:30\"");
+        if (!Types.Contains(type))
+        {
+            errors.Add($"{key}:Type '{options.Type}' is unknown; allowed values: {string.Join(", ", Types)}");
+            return errors;
+        }
+        if (type != "console" && options.Timeout <= TimeSpan.Zero)
+            errors.Add($"{key}:Timeout is {options.Timeout}; it must be positive, e.g. 00:00:30");
+
+        if (type == "smtp")
+            ValidateSmtp(key, options, errors);
+        else if (type == "webhook")
+            ValidateWebhook(key, options, errors);
         return errors;
     }
 
-    /// <summary>Builds a notifier that <see cref="Validate"/> accepted.</summary>
-    public static INotifier Create(string name, NotifierOptions options, Func<HttpClient> webhookClient, TimeProvider time, TextWriter console) =>
-        options.Type.ToLowerInvariant() switch
-        {
-            Smtp => new SmtpNotifier(name, options),
-            Webhook => new WebhookNotifier(name, options, webhookClient(), time),
-            Console => new ConsoleNotifier(name, console),
-            _ => throw new InvalidOperationException($"Notifiers:{name}:Type \"{options.Type}\" was not validated"),
-        };
+    static void ValidateSmtp(string key, NotifierOptions options, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(options.Host))
+            errors.Add($"{key}:Host is missing; an smtp notifier needs the relay's host name");
+        if (options.Port is < 1 or > 65535)
+            errors.Add($"{key}:Port {options.Port} is out of range; use 1-65535 (usually 25, 465 or 587)");
+        if (!SmtpSecurityValues.Contains(Normalize(options.Security)))
+            errors.Add($"{key}:Security '{options.Security}' is unknown; allowed values: {string.Join(", ", SmtpSecurityValues)}");
 
-    private static bool IsAddress(string? text) => !string.IsNullOrWhiteSpace(text) && MimeKit.MailboxAddress.TryParse(text, out var address) && address.Address.Contains('@');
+        if (string.IsNullOrWhiteSpace(options.From))
+            errors.Add($"{key}:From is missing; an smtp notifier needs a sender address");
+        else if (!IsMailbox(options.From))
+            errors.Add($"{key}:From '{options.From}' is not an email address");
+
+        if (options.To.Count == 0)
+            errors.Add($"{key}:To is missing; an smtp notifier needs at least one recipient address");
+        for (var i = 0; i < options.To.Count; i++)
+            if (!IsMailbox(options.To[i]))
+                errors.Add($"{key}:To:{i} '{options.To[i]}' is not an email address");
+
+        var hasUser = !string.IsNullOrWhiteSpace(options.Username);
+        var hasVariable = !string.IsNullOrWhiteSpace(options.PasswordEnvironmentVariable);
+        if (hasUser && !hasVariable)
+            errors.Add($"{key}:PasswordEnvironmentVariable is missing; Username is set, so name the environment variable that holds the password");
+        else if (!hasUser && hasVariable)
+            errors.Add($"{key}:Username is missing; PasswordEnvironmentVariable is set, so SMTP login needs a user name too");
+        else if (hasUser && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(options.PasswordEnvironmentVariable!)))
+            errors.Add($"{key}:PasswordEnvironmentVariable names '{options.PasswordEnvironmentVariable}', which is not set in the environment");
+    }
+
+    static void ValidateWebhook(string key, NotifierOptions options, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(options.Url))
+            errors.Add($"{key}:Url is missing; a webhook needs an absolute http(s) URL");
+        else if (!Uri.TryCreate(options.Url.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            errors.Add($"{key}:Url '{options.Url}' is not an absolute http(s) URL");
+        var format = string.IsNullOrWhiteSpace(options.Format) ? "generic" : Normalize(options.Format);
+        if (!WebhookBody.Formats.Contains(format))
+            errors.Add($"{key}:Format '{options.Format}' is unknown; allowed values: {string.Join(", ", WebhookBody.Formats)}");
+    }
+
+    static bool IsMailbox(string? address) =>
+        !string.IsNullOrWhiteSpace(address) && MailboxAddress.TryParse(address, out var mailbox) && mailbox.Address.Contains('@');
+
+    static string Normalize(string? value) => value?.Trim().ToLowerInvariant() ?? "";
 }

@@ -1,67 +1,162 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Aggregator.Configuration;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using MimeKit;
 
 namespace Aggregator.Notifications;
 
-/// <summary>Sends an alert as an email through an SMTP server (MailKit). Connects per message: alerts are
-/// rare enough that a kept-open connection would mostly be a connection to re-establish after it timed out.</summary>
-public sealed class SmtpNotifier(string name, NotifierOptions options) : INotifier
+/// <summary>Sends an alert as an email through an SMTP relay with MailKit.</summary>
+/// <remarks>
+/// One connection per alert, closed straight after: alerts are rare, and a connection kept open between
+/// them would be dropped by the server's idle timeout and need reconnect logic of its own.
+/// Outcomes: cannot connect, timeout, dropped connection, TLS handshake failure and SMTP 4xx are
+/// <see cref="DeliveryStatus.Retry"/>; SMTP 5xx (sender, any recipient or the message refused),
+/// bad credentials and a server without the required STARTTLS or AUTH are <see cref="DeliveryStatus.Permanent"/>:
+/// they fail the same way until someone changes the configuration, and retrying them only delays the
+/// dead-letter that tells the operator. A server refusing one of several recipients with 5xx fails the
+/// whole message (MailKit's default): the alert is dead-lettered rather than silently reaching only some.
+/// </remarks>
+public sealed partial class SmtpNotifier : INotifier
 {
-    public string Name { get; } = name;
+    readonly NotifierOptions _options;
+    readonly TimeProvider _timeProvider;
+    readonly ILogger<SmtpNotifier> _logger;
+    readonly MailboxAddress _from;
+    readonly IReadOnlyList<MailboxAddress> _to;
+    readonly SecureSocketOptions _security;
+    readonly string _host;
 
+    /// <param name="name">The notifier's key under "Notifiers".</param>
+    /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions)"/> first; bad addresses throw here.</param>
+    public SmtpNotifier(string name, NotifierOptions options, TimeProvider timeProvider, ILogger<SmtpNotifier> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Host);
+        Name = name;
+        _host = options.Host.Trim();
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _from = MailboxAddress.Parse(options.From ?? throw new ArgumentException("From is required.", nameof(options)));
+        _to = [.. options.To.Select(MailboxAddress.Parse)];
+        if (_to.Count == 0)
+            throw new ArgumentException("At least one To address is required.", nameof(options));
+        _security = MapSecurity(options.Security, options.Port);
+    }
+
+    public string Name { get; }
+
+    string Server => $"{_host}:{_options.Port}";
+
+    /// <summary>auto is STARTTLS when the server offers it, except on port 465 where RFC 8314 implicit TLS
+    /// is the only thing the server speaks (a plain greeting would wait there until the timeout).</summary>
+    public static SecureSocketOptions MapSecurity(string? security, int port) => security?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable,
+        "starttls" => SecureSocketOptions.StartTls,
+        "tls" => SecureSocketOptions.SslOnConnect,
+        "none" => SecureSocketOptions.None,
+        _ => throw new ArgumentException($"Unknown SMTP security '{security}'; allowed: auto, starttls, tls, none.", nameof(security)),
+    };
+
+    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled
+    /// (shutdown); the alert was not delivered and stays in the outbox.</exception>
     public async Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
     {
-        var server = $"{options.Host}:{options.Port}";
-        using var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Timeout);
+        ArgumentNullException.ThrowIfNull(alert);
+        var started = Stopwatch.GetTimestamp();
+
+        string? password = null;
+        var username = _options.Username;
+        if (!string.IsNullOrEmpty(username))
+        {
+            password = string.IsNullOrEmpty(_options.PasswordEnvironmentVariable)
+                ? null
+                : Environment.GetEnvironmentVariable(_options.PasswordEnvironmentVariable);
+            if (string.IsNullOrEmpty(password))
+                return DeliveryOutcome.Permanent(
+                    $"SMTP {Server}: no password: environment variable '{_options.PasswordEnvironmentVariable}' is not set (Notifiers:{Name}:PasswordEnvironmentVariable)");
+        }
+
+        var message = AlertEmail.Build(alert, _from, _to, _timeProvider.GetUtcNow());
+
+        // MailKit's own Timeout covers each socket read/write; the linked token caps the whole exchange,
+        // so a server that trickles one byte at a time cannot hold the dispatcher for long.
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var client = new SmtpClient { Timeout = (int)Math.Clamp(_options.Timeout.TotalMilliseconds, 1, int.MaxValue) };
+        var sent = false;
         try
         {
-            await client.ConnectAsync(options.Host!, options.Port, Security(options.Security), deadline.Token);
-            if (!string.IsNullOrEmpty(options.Username))
-            {
-                var password = options.PasswordEnvironmentVariable is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
-                await client.AuthenticateAsync(options.Username, password ?? "", deadline.Token);
-            }
-            await client.SendAsync(AlertEmail.Build(alert, options), deadline.Token);
-            await client.DisconnectAsync(quit: true, CancellationToken.None);
+            await client.ConnectAsync(_host, _options.Port, _security, linked.Token).ConfigureAwait(false);
+            if (username is not null && password is not null)
+                await client.AuthenticateAsync(username, password, linked.Token).ConfigureAwait(false);
+            await client.SendAsync(message, linked.Token).ConfigureAwait(false);
+            sent = true;
+            await client.DisconnectAsync(quit: true, linked.Token).ConfigureAwait(false);
+            LogSent(Name, alert.DeliveryId, Server, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return DeliveryOutcome.Delivered;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception) when (sent)
         {
-            return DeliveryOutcome.Retry($"SMTP server {server} did not answer within {options.Timeout.TotalSeconds:0.#} s");
+            // The server accepted the message; a failed QUIT changes nothing for the reader.
+            return DeliveryOutcome.Delivered;
         }
-        catch (SocketException ex)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return DeliveryOutcome.Retry($"cannot connect to SMTP server {server}: {ex.Message}");
+            throw;
         }
-        catch (AuthenticationException ex)
+        catch (Exception exception) when (Classify(exception) is { } outcome)
         {
-            return DeliveryOutcome.Permanent($"SMTP server {server} refused the login for '{options.Username}': {ex.Message}; check Username and the password in ${options.PasswordEnvironmentVariable}");
-        }
-        catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
-        {
-            var who = ex.Mailbox is not null ? $" for {ex.Mailbox.Address}" : "";
-            return DeliveryOutcome.Permanent($"SMTP server {server} rejected the message{who}: {(int)ex.StatusCode} {ex.Message}");
-        }
-        catch (SmtpCommandException ex)
-        {
-            return DeliveryOutcome.Retry($"SMTP server {server} deferred the message: {(int)ex.StatusCode} {ex.Message}");
-        }
-        catch (Exception ex) when (ex is SmtpProtocolException or IOException or SslHandshakeException or ServiceNotConnectedException or TimeoutException)
-        {
-            return DeliveryOutcome.Retry($"SMTP conversation with {server} failed: {ex.Message}");
+            LogFailed(exception, Name, alert.DeliveryId, Server, outcome.Status, outcome.Error);
+            return outcome;
         }
     }
 
-    private static SecureSocketOptions Security(string security) => security.ToLowerInvariant() switch
+    DeliveryOutcome? Classify(Exception exception) => exception switch
     {
-        "none" => SecureSocketOptions.None,
-        "starttls" => SecureSocketOptions.StartTls,
-        "tls" or "ssl" => SecureSocketOptions.SslOnConnect,
-        _ => SecureSocketOptions.StartTlsWhenAvailable,
+        OperationCanceledException or TimeoutException =>
+            DeliveryOutcome.Retry($"SMTP {Server}: no answer within {_options.Timeout.TotalSeconds:0.###} s (Notifiers:{Name}:Timeout)"),
+        SocketException socket =>
+            DeliveryOutcome.Retry($"SMTP {Server}: cannot connect: {socket.Message}"),
+        SmtpCommandException command when (int)command.StatusCode is >= 400 and < 500 =>
+            DeliveryOutcome.Retry($"SMTP {Server}: {Describe(command)}"),
+        SmtpCommandException command =>
+            DeliveryOutcome.Permanent($"SMTP {Server}: {Describe(command)}"),
+        AuthenticationException auth =>
+            DeliveryOutcome.Permanent($"SMTP {Server}: login as '{_options.Username}' refused: {auth.Message} (check Notifiers:{Name}:Username and the password in ${_options.PasswordEnvironmentVariable})"),
+        SslHandshakeException tls =>
+            DeliveryOutcome.Retry($"SMTP {Server}: TLS handshake failed: {FirstLine(tls.Message)}"),
+        NotSupportedException unsupported =>
+            DeliveryOutcome.Permanent($"SMTP {Server}: {unsupported.Message} (check Notifiers:{Name}:Security and Username)"),
+        SmtpProtocolException or IOException or ServiceNotConnectedException =>
+            DeliveryOutcome.Retry($"SMTP {Server}: connection failed: {FirstLine(exception.Message)}"),
+        _ => null,
     };
+
+    static string Describe(SmtpCommandException command)
+    {
+        var what = command.ErrorCode switch
+        {
+            SmtpErrorCode.RecipientNotAccepted => $"recipient {command.Mailbox} refused",
+            SmtpErrorCode.SenderNotAccepted => $"sender {command.Mailbox} refused",
+            SmtpErrorCode.MessageNotAccepted => "message refused",
+            _ => "command failed",
+        };
+        return $"{what}: {(int)command.StatusCode} {FirstLine(command.Message)}";
+    }
+
+    static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Notifier {Notifier} sent delivery {DeliveryId} through {SmtpServer} in {ElapsedMs} ms")]
+    partial void LogSent(string notifier, string deliveryId, string smtpServer, double elapsedMs);
+
+    // Debug, not Warning: the dispatcher logs every outcome once; this line adds the exception for digging.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Notifier {Notifier} could not send delivery {DeliveryId} through {SmtpServer}: {Status} {Error}")]
+    partial void LogFailed(Exception exception, string notifier, string deliveryId, string smtpServer, DeliveryStatus status, string? error);
 }

@@ -1,80 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Aggregator.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Notifications;
 
-/// <summary>POSTs an alert as JSON. Signed with HMAC-SHA256 over "timestamp.body" when a secret is set,
-/// so a receiver can check both origin and freshness (replays carry an old timestamp).</summary>
-public sealed class WebhookNotifier(string name, NotifierOptions options, HttpClient http, TimeProvider time) : INotifier
+/// <summary>POSTs an alert to an HTTP endpoint: our generic JSON (docs/notifications.md) or a chat
+/// service's own format (slack, discord, teams, ntfy).</summary>
+/// <remarks>
+/// Outcomes: 2xx is delivered. 408, 429 and 5xx, a timeout and a connection failure are retried, with the
+/// receiver's Retry-After honoured. Any other status (4xx, or a 3xx not followed by the HttpClient) is
+/// permanent: the URL, secret or format is wrong and sending the same request again will not fix it.
+/// Error texts name the receiver by scheme, host and port only: Slack and Discord put their token in the
+/// URL path, and these texts end up in logs and the outbox table.
+/// </remarks>
+public sealed partial class WebhookNotifier : INotifier
 {
-    public const string HttpClientName = "webhooks";
+    public const string DeliveryHeader = "X-Aggregator-Delivery";
+    public const string TimestampHeader = "X-Aggregator-Timestamp";
+    public const string SignatureHeader = "X-Aggregator-Signature";
 
-    public string Name { get; } = name;
+    /// <summary>Enough of an error body to see "invalid_token" or "channel_not_found", not a whole HTML page.</summary>
+    const int ExcerptBytes = 1024;
+    const int ExcerptChars = 200;
 
+    readonly NotifierOptions _options;
+    readonly HttpClient _httpClient;
+    readonly TimeProvider _timeProvider;
+    readonly ILogger<WebhookNotifier> _logger;
+    readonly Uri _url;
+    readonly string _format;
+    readonly string _receiver;
+
+    /// <param name="name">The notifier's key under "Notifiers".</param>
+    /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions)"/> first.</param>
+    /// <param name="httpClient">Its own Timeout should be longer than options.Timeout (or infinite): the
+    /// per-notifier timeout here is what turns a hang into a Retry with a clear message.</param>
+    public WebhookNotifier(string name, NotifierOptions options, HttpClient httpClient, TimeProvider timeProvider, ILogger<WebhookNotifier> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClient);
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            throw new ArgumentException($"Url '{options.Url}' is not an absolute http(s) URL.", nameof(options));
+        Name = name;
+        _options = options;
+        _httpClient = httpClient;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _url = url;
+        _format = string.IsNullOrWhiteSpace(options.Format) ? "generic" : options.Format.Trim().ToLowerInvariant();
+        if (!WebhookBody.Formats.Contains(_format))
+            throw new ArgumentException($"Unknown webhook format '{options.Format}'.", nameof(options));
+        _receiver = $"webhook {url.GetLeftPart(UriPartial.Authority)}";
+    }
+
+    public string Name { get; }
+
+    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled
+    /// (shutdown); the alert stays in the outbox.</exception>
     public async Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
     {
-        var body = WebhookPayload.Generic(alert);
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, options.Url)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Aggregator-Delivery", alert.DeliveryId);
-        request.Headers.Add("X-Aggregator-Timestamp", timestamp);
-        if (!string.IsNullOrEmpty(options.Secret))
-            request.Headers.Add("X-Aggregator-Signature", Signature(options.Secret, timestamp, body));
+        ArgumentNullException.ThrowIfNull(alert);
+        var started = Stopwatch.GetTimestamp();
+        var body = WebhookBody.Create(_format, alert);
+        var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Timeout);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = body.ToHttpContent() };
+        request.Headers.TryAddWithoutValidation(DeliveryHeader, alert.DeliveryId);
+        request.Headers.TryAddWithoutValidation(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(_options.Secret))
+            request.Headers.TryAddWithoutValidation(SignatureHeader, WebhookSignature.Compute(_options.Secret, timestamp, body.Content));
+        foreach (var (header, value) in body.Headers)
+            request.Headers.TryAddWithoutValidation(header, value);
+        if (request.Headers.UserAgent.Count == 0 && _httpClient.DefaultRequestHeaders.UserAgent.Count == 0)
+            request.Headers.TryAddWithoutValidation("User-Agent", "Aggregator-Webhook/1");
+
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode) return DeliveryOutcome.Delivered;
-            var excerpt = await ExcerptAsync(response, deadline.Token);
-            var error = $"webhook {options.Url} answered HTTP {status} {response.ReasonPhrase}{excerpt}";
-            return status is 408 or 429 or >= 500
-                ? DeliveryOutcome.Retry(error, RetryAfter(response.Headers.RetryAfter))
-                : DeliveryOutcome.Permanent(error);
+            using var response = await _httpClient
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
+                .ConfigureAwait(false);
+            var outcome = await ClassifyAsync(response, linked.Token).ConfigureAwait(false);
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (outcome.Status == DeliveryStatus.Delivered)
+                LogSent(Name, alert.DeliveryId, _receiver, (int)response.StatusCode, elapsedMs);
+            else
+                LogFailed(null, Name, alert.DeliveryId, _receiver, outcome.Status, outcome.Error);
+            return outcome;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return DeliveryOutcome.Retry($"webhook {options.Url} did not answer within {options.Timeout.TotalSeconds:0.#} s");
+            throw;
         }
-        catch (HttpRequestException ex)
+        catch (OperationCanceledException exception)
         {
-            var reason = ex.InnerException is SocketException socket ? socket.Message : ex.Message;
-            return DeliveryOutcome.Retry($"cannot reach webhook {options.Url}: {reason}");
+            // Ours (the linked timeout) or HttpClient.Timeout: either way the receiver did not answer in time.
+            var outcome = DeliveryOutcome.Retry($"{_receiver}: no answer within {Seconds(_options.Timeout)} (Notifiers:{Name}:Timeout)");
+            LogFailed(exception, Name, alert.DeliveryId, _receiver, outcome.Status, outcome.Error);
+            return outcome;
+        }
+        catch (HttpRequestException exception)
+        {
+            var reason = exception.InnerException is { } inner ? $"{exception.Message} {inner.Message}" : exception.Message;
+            var outcome = DeliveryOutcome.Retry($"{_receiver}: cannot reach it: {AlertText.OneLine(reason)}");
+            LogFailed(exception, Name, alert.DeliveryId, _receiver, outcome.Status, outcome.Error);
+            return outcome;
         }
     }
 
-    /// <summary>"sha256=" + lowercase hex of HMAC-SHA256(secret, "{timestamp}.{body}").</summary>
-    public static string Signature(string secret, string timestamp, string body) =>
-        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
-
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    async Task<DeliveryOutcome> ClassifyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (header?.Delta is { } delta) return delta;
-        if (header?.Date is { } date) return date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero;
-        return null;
+        var status = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode)
+            return DeliveryOutcome.Delivered;
+
+        var excerpt = await ExcerptAsync(response, cancellationToken).ConfigureAwait(false);
+        var error = $"{_receiver} answered {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? ": " + excerpt : "")}";
+        if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || status >= 500)
+            return DeliveryOutcome.Retry(error, RetryAfter(response));
+        if (status is >= 300 and < 400 && response.Headers.Location is { } location)
+            error += $" (redirect to {location.GetLeftPart(UriPartial.Authority)}; set Notifiers:{Name}:Url to the final address)";
+        return DeliveryOutcome.Permanent(error);
     }
 
-    private static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>RFC 9110 §10.2.3: either delay-seconds or an HTTP-date; a date in the past means now.</summary>
+    TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - _timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            var text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
-            if (text.Length == 0) return "";
-            text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-            return ": " + (text.Length > 200 ? text[..200] + "…" : text);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var _ = stream.ConfigureAwait(false);
+            var buffer = new byte[ExcerptBytes];
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                    break;
+                read += n;
+            }
+            return AlertText.Truncate(AlertText.OneLine(Encoding.UTF8.GetString(buffer, 0, read)), ExcerptChars);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException)
         {
+            // The status line already says what went wrong; a body that will not arrive adds nothing.
             return "";
         }
     }
+
+    static string Seconds(TimeSpan value) =>
+        value < TimeSpan.FromSeconds(1)
+            ? $"{value.TotalMilliseconds:0} ms"
+            : $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Notifier {Notifier} sent delivery {DeliveryId} to {Receiver}: {StatusCode} in {ElapsedMs} ms")]
+    partial void LogSent(string notifier, string deliveryId, string receiver, int statusCode, double elapsedMs);
+
+    // Debug, not Warning: the dispatcher logs every outcome once; this line adds the exception for digging.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Notifier {Notifier} could not send delivery {DeliveryId} to {Receiver}: {Status} {Error}")]
+    partial void LogFailed(Exception? exception, string notifier, string deliveryId, string receiver, DeliveryStatus status, string? error);
 }

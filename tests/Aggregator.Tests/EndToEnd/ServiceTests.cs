@@ -49,7 +49,7 @@ public sealed class ServiceTests : IAsyncLifetime
             await WaitUntilAsync(async () => await EntriesAsync() == 1, "the backlog to be stored");
             _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("new", "Hezbollah today"), new Rss.Item("old", "Hezbollah, last year")));
             var hook = Assert.Single(await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(20)));
-            Assert.Equal("new", JsonNode.Parse(hook.Body)!["entry"]!["id"]!.GetValue<string>());
+            Assert.Equal("new", JsonNode.Parse(hook.BodyText)!["entry"]!["id"]!.GetValue<string>());
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 await kill.WaitForExitAsync(TestContext.Current.CancellationToken);

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+
+namespace Aggregator.Notifications;
+
+/// <summary>The plain-text rendering of an alert, shared by the email's text/plain part and the console,
+/// so a reader sees the same fields in the same order wherever an alert lands.</summary>
+public static class AlertText
+{
+    /// <summary>Longest summary we put in a message; feeds that ship whole articles as the summary would
+    /// otherwise make every alert a wall of text. The link is one click away.</summary>
+    public const int MaxSummaryLength = 4000;
+
+    public static string Title(Alert alert) => OneLine(alert.Title) is { Length: > 0 } title ? title : "(untitled entry)";
+
+    /// <summary>UTC, to the minute: alerts are read by people in several time zones and the feed's own offset is noise.</summary>
+    public static string Date(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>ISO-8601 UTC with a Z, fractions only when there are some: the form the webhook payload documents.</summary>
+    public static string IsoDate(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    public static string? Summary(Alert alert) =>
+        string.IsNullOrWhiteSpace(alert.Summary) ? null : Truncate(alert.Summary.Trim(), MaxSummaryLength);
+
+    /// <summary>Title, link, feed, dates, matched terms, then the summary.</summary>
+    public static string Render(Alert alert)
+    {
+        var text = new StringBuilder();
+        text.Append("Rule:      ").AppendLine(alert.Rule);
+        text.Append("Title:     ").AppendLine(Title(alert));
+        if (!string.IsNullOrWhiteSpace(alert.Link))
+            text.Append("Link:      ").AppendLine(alert.Link.Trim());
+        text.Append("Feed:      ").Append(alert.Feed).Append(" <").Append(alert.FeedUrl).AppendLine(">");
+        if (alert.Published is { } published)
+            text.Append("Published: ").AppendLine(Date(published));
+        if (!string.IsNullOrWhiteSpace(alert.Author))
+            text.Append("Author:    ").AppendLine(OneLine(alert.Author));
+        text.Append("Matched:   ").AppendLine(alert.MatchedTerms.Count > 0 ? string.Join(", ", alert.MatchedTerms) : "(no terms recorded)");
+        text.Append("Detected:  ").AppendLine(Date(alert.MatchedAt));
+        if (Summary(alert) is { } summary)
+            text.AppendLine().AppendLine(summary);
+        return text.ToString();
+    }
+
+    /// <summary>Titles arrive with newlines and runs of spaces from the feed's markup; a subject line or a
+    /// header must be one line.</summary>
+    public static string OneLine(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return "";
+        var text = new StringBuilder(value.Length);
+        var space = false;
+        foreach (var c in value.Trim())
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                space = true;
+                continue;
+            }
+            if (space)
+                text.Append(' ');
+            space = false;
+            text.Append(c);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Cuts at <paramref name="max"/> characters with an ellipsis, never inside a surrogate pair.</summary>
+    public static string Truncate(string value, int max)
+    {
+        if (value.Length <= max)
+            return value;
+        var cut = max - 1;
+        if (cut > 0 && char.IsHighSurrogate(value[cut - 1]))
+            cut--;
+        return string.Concat(value.AsSpan(0, cut), "…");
+    }
+}

@@ -1,0 +1,225 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Aggregator.Notifications;
+
+/// <summary>What a webhook POSTs for one alert in one Format: the exact bytes (the signature covers them),
+/// their content type, and any headers the format needs (ntfy puts the title in a header).</summary>
+public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyList<KeyValuePair<string, string>> Headers)
+{
+    /// <summary>Values allowed for NotifierOptions.Format.</summary>
+    public static readonly IReadOnlyList<string> Formats = ["generic", "slack", "discord", "teams", "ntfy"];
+
+    /// <summary>Chat messages carry a teaser, not the article: the link is there for the rest.</summary>
+    const int ChatSummaryLength = 500;
+
+    // Relaxed escaping keeps non-ASCII titles and "<>&" readable in the body; it is never embedded in HTML.
+    static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static WebhookBody Create(string? format, Alert alert) => (format?.Trim().ToLowerInvariant()) switch
+    {
+        null or "" or "generic" => Generic(alert),
+        "slack" => Slack(alert),
+        "discord" => Discord(alert),
+        "teams" => Teams(alert),
+        "ntfy" => Ntfy(alert),
+        _ => throw new ArgumentException($"Unknown webhook format '{format}'; allowed: {string.Join(", ", Formats)}.", nameof(format)),
+    };
+
+    /// <summary>Our documented payload (docs/notifications.md): a stable shape with every key always present,
+    /// null when the feed did not say, so receivers need no existence checks.</summary>
+    public static WebhookBody Generic(Alert alert) => Json(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("deliveryId", alert.DeliveryId);
+        json.WriteString("rule", alert.Rule);
+        json.WriteStartObject("feed");
+        json.WriteString("name", alert.Feed);
+        json.WriteString("url", alert.FeedUrl);
+        json.WriteEndObject();
+        json.WriteStartObject("entry");
+        json.WriteString("id", alert.EntryId);
+        json.WriteString("title", alert.Title);
+        json.WriteString("link", alert.Link);
+        if (alert.Published is { } published)
+            json.WriteString("published", AlertText.IsoDate(published));
+        else
+            json.WriteNull("published");
+        json.WriteString("author", alert.Author);
+        json.WriteString("summary", alert.Summary);
+        json.WriteEndObject();
+        json.WriteStartArray("matchedTerms");
+        foreach (var term in alert.MatchedTerms)
+            json.WriteStringValue(term);
+        json.WriteEndArray();
+        json.WriteString("matchedAt", AlertText.IsoDate(alert.MatchedAt));
+        json.WriteEndObject();
+    });
+
+    /// <summary>Slack incoming webhook: {"text"} in mrkdwn, where only &amp;, &lt; and &gt; need escaping.</summary>
+    public static WebhookBody Slack(Alert alert)
+    {
+        static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        var title = Escape(AlertText.Title(alert)).Replace("|", "¦");
+        var text = new StringBuilder();
+        text.Append("*[").Append(Escape(alert.Rule)).Append("]* ");
+        text.Append(HttpLink(alert.Link) is { } link ? $"<{link}|{title}>" : title).Append('\n');
+        text.Append(Escape(FeedLine(alert)));
+        if (ChatSummary(alert) is { } summary)
+            text.Append("\n>").Append(Escape(summary).Replace("\n", "\n>"));
+        return Json(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("text", text.ToString());
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>Discord webhook: {"content"} in Markdown, at most 2000 characters; allowed_mentions is empty
+    /// so a feed title containing @everyone cannot ping a whole server.</summary>
+    public static WebhookBody Discord(Alert alert)
+    {
+        var title = EscapeMarkdown(AlertText.Title(alert));
+        var text = new StringBuilder();
+        text.Append("**[").Append(EscapeMarkdown(alert.Rule)).Append("]** ");
+        text.Append(HttpLink(alert.Link) is { } link ? $"[{title}](<{link}>)" : title).Append('\n');
+        text.Append(EscapeMarkdown(FeedLine(alert)));
+        if (ChatSummary(alert) is { } summary)
+            text.Append("\n> ").Append(EscapeMarkdown(summary).Replace("\n", "\n> "));
+        return Json(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("content", AlertText.Truncate(text.ToString(), 2000));
+            json.WriteStartObject("allowed_mentions");
+            json.WriteStartArray("parse");
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>Microsoft Teams "Workflows" webhook: a message with one Adaptive Card, the format the
+    /// replacement for the retired Office 365 connectors accepts. Text blocks are plain text here.</summary>
+    public static WebhookBody Teams(Alert alert) => Json(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "message");
+        json.WriteStartArray("attachments");
+        json.WriteStartObject();
+        json.WriteString("contentType", "application/vnd.microsoft.card.adaptive");
+        json.WriteStartObject("content");
+        json.WriteString("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+        json.WriteString("type", "AdaptiveCard");
+        json.WriteString("version", "1.4");
+        json.WriteStartArray("body");
+        TextBlock(json, $"[{alert.Rule}] {AlertText.Title(alert)}", bold: true);
+        TextBlock(json, FeedLine(alert), bold: false);
+        if (ChatSummary(alert) is { } summary)
+            TextBlock(json, summary, bold: false);
+        json.WriteEndArray();
+        if (HttpLink(alert.Link) is { } link)
+        {
+            json.WriteStartArray("actions");
+            json.WriteStartObject();
+            json.WriteString("type", "Action.OpenUrl");
+            json.WriteString("title", "Open entry");
+            json.WriteString("url", link);
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
+    /// <summary>ntfy: the body is the message text; Title, Tags and Click are headers. Header values must be
+    /// ASCII on the wire, so a non-ASCII title goes as an RFC 2047 encoded word, which ntfy decodes.</summary>
+    public static WebhookBody Ntfy(Alert alert)
+    {
+        var text = new StringBuilder();
+        text.Append(FeedLine(alert));
+        if (ChatSummary(alert) is { } summary)
+            text.Append("\n\n").Append(summary);
+        List<KeyValuePair<string, string>> headers =
+        [
+            new("Title", HeaderValue($"[{AlertText.OneLine(alert.Rule)}] {AlertText.Title(alert)}")),
+            // Tags are comma-separated; "newspaper" renders as an emoji in the ntfy apps.
+            new("Tags", HeaderValue("newspaper," + AlertText.OneLine(alert.Rule).Replace(',', ' '))),
+        ];
+        if (HttpLink(alert.Link) is { } link)
+            headers.Add(new("Click", link));
+        return new WebhookBody(Encoding.UTF8.GetBytes(text.ToString()), "text/plain; charset=utf-8", headers);
+    }
+
+    public HttpContent ToHttpContent()
+    {
+        var content = new ByteArrayContent(Content);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+        return content;
+    }
+
+    static WebhookBody Json(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+            write(json);
+        return new WebhookBody(buffer.ToArray(), "application/json; charset=utf-8", []);
+    }
+
+    static void TextBlock(Utf8JsonWriter json, string text, bool bold)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "TextBlock");
+        json.WriteString("text", text);
+        json.WriteBoolean("wrap", true);
+        if (bold)
+        {
+            json.WriteString("weight", "Bolder");
+            json.WriteString("size", "Medium");
+        }
+        json.WriteEndObject();
+    }
+
+    static string FeedLine(Alert alert)
+    {
+        var line = new StringBuilder();
+        line.Append("Feed: ").Append(AlertText.OneLine(alert.Feed));
+        if (alert.Published is { } published)
+            line.Append(" · ").Append(AlertText.Date(published));
+        if (alert.MatchedTerms.Count > 0)
+            line.Append(" · matched: ").Append(string.Join(", ", alert.MatchedTerms));
+        return line.ToString();
+    }
+
+    static string? ChatSummary(Alert alert) =>
+        AlertText.Summary(alert) is { } summary ? AlertText.Truncate(summary, ChatSummaryLength) : null;
+
+    /// <summary>Only http(s) links are made clickable; a hostile feed can put javascript: in a link.</summary>
+    static string? HttpLink(string? link) =>
+        Uri.TryCreate(link?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri.AbsoluteUri
+            : null;
+
+    static string EscapeMarkdown(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '\\' or '*' or '_' or '~' or '`' or '|' or '[' or ']' or '(' or ')' or '<' or '>' or '#')
+                escaped.Append('\\');
+            escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+
+    static string HeaderValue(string text)
+    {
+        var line = AlertText.Truncate(AlertText.OneLine(text), 250);
+        return line.All(char.IsAscii)
+            ? line
+            : "=?UTF-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(line)) + "?=";
+    }
+}

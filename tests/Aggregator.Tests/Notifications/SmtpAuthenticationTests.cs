@@ -1,0 +1,68 @@
+using Aggregator.Configuration;
+using Aggregator.Notifications;
+using Aggregator.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Aggregator.Tests.Notifications;
+
+/// <summary>SMTP login against an aiosmtpd that requires AUTH; the password only ever comes from the
+/// environment variable named in the options.</summary>
+public sealed class SmtpAuthenticationTests : IAsyncLifetime
+{
+    // One variable per test class run, so parallel test classes never see each other's value.
+    readonly string _variable = "AGGREGATOR_TEST_SMTP_PASSWORD_" + Guid.NewGuid().ToString("N");
+    SmtpServer _server = null!;
+
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _server = await SmtpServer.StartAsync("alerts", "s3cret");
+
+    public async ValueTask DisposeAsync()
+    {
+        Environment.SetEnvironmentVariable(_variable, null);
+        await _server.DisposeAsync();
+    }
+
+    NotifierOptions Options()
+    {
+        var options = _server.NotifierOptions();
+        options.Username = "alerts";
+        options.PasswordEnvironmentVariable = _variable;
+        return options;
+    }
+
+    static SmtpNotifier Notifier(NotifierOptions options) =>
+        new("mail", options, TimeProvider.System, NullLogger<SmtpNotifier>.Instance);
+
+    [Fact]
+    public async Task TheNotifierLogsInWithThePasswordFromTheEnvironment()
+    {
+        Environment.SetEnvironmentVariable(_variable, "s3cret");
+
+        var outcome = await Notifier(Options()).SendAsync(AlertSamples.Typical(), Ct);
+
+        Assert.Equal(DeliveryOutcome.Delivered, outcome);
+        Assert.Single(await _server.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task AWrongPasswordFailsPermanentlyWithoutShowingThePassword()
+    {
+        Environment.SetEnvironmentVariable(_variable, "wrong-password");
+
+        var outcome = await Notifier(Options()).SendAsync(AlertSamples.Typical(), Ct);
+
+        Assert.True(outcome.Status == DeliveryStatus.Permanent, outcome.Error);
+        Assert.Contains("login as 'alerts' refused", outcome.Error);
+        Assert.DoesNotContain("wrong-password", outcome.Error);
+    }
+
+    [Fact]
+    public async Task AnUnsetPasswordVariableFailsPermanentlyNamingTheVariable()
+    {
+        var outcome = await Notifier(Options()).SendAsync(AlertSamples.Typical(), Ct);
+
+        Assert.Equal(DeliveryStatus.Permanent, outcome.Status);
+        Assert.Contains(_variable, outcome.Error);
+    }
+}
