@@ -14,8 +14,8 @@ out=${AGG_PUBLISH:-/tmp/aggregator-publish}
 dotnet publish "$repo/src/Aggregator" -c Release -o "$out" --nologo -v quiet >/dev/null
 export AGGREGATOR="$out/aggregator"
 
-peers_parse="sfeed_stream feedparser"
-peers_poll="sfeed_cond rss2email"
+peers_parse="${PEERS:-sfeed_stream feedparser}"
+peers_poll="${PEERS:-sfeed_cond rss2email}"
 case "$kind" in
   parse) exec "$shared/bench/parse_bench.sh" -t "$peers_parse $here/aggregator.sh" "$@" ;;
   poll)  exec "$shared/bench/poll_bench.sh" -t "$peers_poll $here/aggregator.sh" "$@" ;;

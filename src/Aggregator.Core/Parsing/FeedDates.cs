@@ -52,7 +52,6 @@ public static class FeedDates
         else if (!compact && i < s.Length) return null;
 
         int hour = 0, minute = 0, second = 0;
-        var fraction = 0.0;
         var offset = TimeSpan.Zero;
         if (i < s.Length && s[i] is 'T' or 't' or ' ')
         {
@@ -70,9 +69,9 @@ public static class FeedDates
             }
             if (i < s.Length && s[i] is '.' or ',')
             {
-                var start = ++i;
+                // fractions of a second are dropped: entries are dated to the second, as feedparser does
+                i++;
                 while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
-                if (i > start) fraction = double.Parse("0." + s[start..i], CultureInfo.InvariantCulture);
             }
             while (i < s.Length && s[i] == ' ') i++;
             if (i < s.Length)
@@ -101,13 +100,15 @@ public static class FeedDates
         if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60 || offset.Duration() > TimeSpan.FromHours(14))
             return null;
         if (second == 60) second = 59;
-        return new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks((long)(fraction * TimeSpan.TicksPerSecond)).ToUniversalTime();
+        return new DateTimeOffset(year, month, day, hour, minute, second, offset).ToUniversalTime();
     }
 
     /// <summary>[Sun,] 23 Nov 2026 08:15[:00] [+0200|GMT|EST|A], and the shuffles seen in the wild.</summary>
     private static DateTimeOffset? Rfc822(string s)
     {
-        var parts = s.Replace(",", " ").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // RFC 850 writes the date with hyphens: "Sunday, 23-Nov-26 08:15:00 GMT".
+        var parts = s.Replace(",", " ").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(p => p.Contains('-') && p.Any(char.IsLetter) && !p.Contains(':') && p[0] != '-' ? p.Split('-') : [p]).ToArray();
         int? day = null, month = null, year = null;
         int hour = 0, minute = 0, second = 0;
         var sawTime = false;

@@ -34,7 +34,8 @@ public sealed class FeedParser
         var (version, root, error) = Sniff(text);
         if (version is null)
         {
-            if (root is not null) return ParseResult.Fail(NotAFeed.DescribeXmlRoot(root));
+            // A root that is no feed may be debris (a PHP warning) before the real document.
+            if (root is not null && !ContainsFeedRoot(text)) return ParseResult.Fail(NotAFeed.DescribeXmlRoot(root));
             var repaired = XmlRepair.Repair(text);
             (version, root, error) = Sniff(repaired);
             if (version is null) return ParseResult.Fail(root is not null ? NotAFeed.DescribeXmlRoot(root) : $"not a feed: {Describe(error)}");
@@ -42,7 +43,7 @@ public sealed class FeedParser
             problems.Add("not well-formed XML; read leniently");
         }
 
-        if (_syndicationFirst && version is "rss20" or "atom10" && SyndicationReader.TryRead(text, version) is { } syndicated)
+        if (_syndicationFirst && version is "rss20" or "atom10" && SyndicationReader.TryRead(text, version, source) is { } syndicated)
             return ParseResult.Ok(syndicated with { Problems = problems });
 
         var feed = ReadXml(text, version, source, out var xmlError);
@@ -57,6 +58,10 @@ public sealed class FeedParser
             return ParseResult.Fail($"broken XML: {Describe(xmlError)}");
         return ParseResult.Ok(feed with { Problems = problems });
     }
+
+    private static bool ContainsFeedRoot(string text) =>
+        text.Contains("<rss", StringComparison.Ordinal) || text.Contains("<feed", StringComparison.Ordinal)
+        || text.Contains("RDF", StringComparison.Ordinal) || text.Contains("<?xml", StringComparison.Ordinal);
 
     private static ParsedFeed ReadXml(string text, string version, Uri? source, out XmlException? error)
     {

@@ -22,7 +22,7 @@ internal static class JsonFeedReader
             if (root.ValueKind != JsonValueKind.Object || String(root, "version") is not { } version || !version.Contains("jsonfeed.org/version/", StringComparison.OrdinalIgnoreCase))
                 return ParseResult.Fail("not a feed: JSON without a JSON Feed \"version\" (https://jsonfeed.org/version/1.1)");
 
-            var home = Absolute(String(root, "home_page_url"), source);
+            var home = Links.Resolve(String(root, "home_page_url"), source);
             var entries = new List<ParsedEntry>();
             if (root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
             {
@@ -36,7 +36,7 @@ internal static class JsonFeedReader
                     {
                         Id = String(item, "id") ?? (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetRawText() : null),
                         Title = HtmlText.ToPlainText(String(item, "title")),
-                        Link = Absolute(String(item, "url") ?? String(item, "external_url"), source),
+                        Link = Links.Resolve(String(item, "url") ?? String(item, "external_url"), source),
                         Published = FeedDates.Parse(String(item, "date_published")),
                         Updated = FeedDates.Parse(String(item, "date_modified")),
                         Author = Author(item) ?? Author(root),
@@ -67,8 +67,4 @@ internal static class JsonFeedReader
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
             ? value.GetString()!.Trim()
             : null;
-
-    private static string? Absolute(string? link, Uri? source) =>
-        link is null || source is null || Uri.TryCreate(link, UriKind.Absolute, out _) && !link.StartsWith('/') ? link
-        : Uri.TryCreate(source, link, out var resolved) ? resolved.ToString() : link;
 }

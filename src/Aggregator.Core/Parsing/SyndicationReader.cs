@@ -7,7 +7,7 @@ namespace Aggregator.Parsing;
 /// It is strict: any document it rejects (undeclared entities, odd URIs, ...) goes to <see cref="XmlFeedReader"/>.</summary>
 internal static class SyndicationReader
 {
-    public static ParsedFeed? TryRead(string xml, string version)
+    public static ParsedFeed? TryRead(string xml, string version, Uri? source)
     {
         SyndicationFeedFormatter formatter = version == "atom10" ? new Atom10FeedFormatter() : new Rss20FeedFormatter();
         // By default one unreadable date throws away the whole feed; ours never fails, and MinValue stands for "no date".
@@ -28,12 +28,22 @@ internal static class SyndicationReader
 
         var feed = formatter.Feed;
         var atom = version == "atom10";
-        var entries = feed.Items.Select(item => Map(item, atom)).ToList();
+        var entries = feed.Items.Select(item => Map(item, atom, source)).ToList();
         var link = feed.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate");
-        return new ParsedFeed(version, HtmlText.ToPlainText(feed.Title?.Text), Absolute(link), entries);
+        string? ttl = null, period = null, frequency = null;
+        foreach (var extension in feed.ElementExtensions)
+        {
+            switch ((extension.OuterNamespace, extension.OuterName))
+            {
+                case ("", "ttl"): ttl = Value(extension); break;
+                case (FeedNamespaces.Syndication, "updatePeriod"): period = Value(extension); break;
+                case (FeedNamespaces.Syndication, "updateFrequency"): frequency = Value(extension); break;
+            }
+        }
+        return new ParsedFeed(version, HtmlText.ToPlainText(feed.Title?.Text), Absolute(link, source), entries) { Ttl = FeedTtl.From(ttl, period, frequency) };
     }
 
-    private static ParsedEntry Map(SyndicationItem item, bool atom)
+    private static ParsedEntry Map(SyndicationItem item, bool atom, Uri? source)
     {
         var entry = new EntryBuilder
         {
@@ -51,12 +61,16 @@ internal static class SyndicationReader
         foreach (var link in item.Links)
         {
             if (link.RelationshipType is not (null or "alternate")) continue;
-            var href = Absolute(link);
+            var href = Absolute(link, source);
             if (link.MediaType is null or "text/html" or "application/xhtml+xml") entry.AlternateHtmlLink ??= href;
             else entry.AlternateOtherLink ??= href;
         }
         switch (item.Content)
         {
+            // The RSS 2.0 formatter puts <description> into Content; it is the summary, and content:encoded the content.
+            case TextSyndicationContent text when !atom:
+                entry.Summary = text.Text;
+                break;
             case TextSyndicationContent text:
                 entry.Content = text.Text;
                 entry.ContentIsText = text.Type == "text";
@@ -79,18 +93,26 @@ internal static class SyndicationReader
         return entry.Build();
     }
 
+    private static string Value(SyndicationElementExtension extension)
+    {
+        using var reader = extension.GetReader();
+        return reader.ReadElementContentAsString();
+    }
+
     private static string? Date(DateTimeOffset value) => value == default || value == DateTimeOffset.MinValue ? null : value.ToString("O");
 
-    private static string? Absolute(SyndicationLink? link)
+    private static string? Absolute(SyndicationLink? link, Uri? source)
     {
         if (link?.Uri is null) return null;
+        Uri? resolved;
         try
         {
-            return (link.GetAbsoluteUri() ?? link.Uri).OriginalString;
+            resolved = link.GetAbsoluteUri(); // against xml:base
         }
         catch (InvalidOperationException)
         {
-            return link.Uri.OriginalString;
+            resolved = null;
         }
+        return Links.Resolve((resolved ?? link.Uri).OriginalString, source);
     }
 }

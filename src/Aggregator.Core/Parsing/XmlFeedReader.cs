@@ -12,9 +12,9 @@ internal sealed class XmlFeedReader
     private readonly Uri? _source;
     private string? _title;
     private string? _link;
-    private TimeSpan? _ttl;
+    private string? _ttl;
     private string? _updatePeriod;
-    private int _updateFrequency = 1;
+    private string? _updateFrequency;
 
     private XmlFeedReader(Uri? source) => _source = source;
 
@@ -100,13 +100,13 @@ internal sealed class XmlFeedReader
                 reader.Skip();
                 return true;
             case "ttl" when IsRss(ns):
-                if (int.TryParse(Text(reader), out var minutes) && minutes > 0) _ttl = TimeSpan.FromMinutes(minutes);
+                _ttl = Text(reader);
                 return true;
             case "updatePeriod" when ns == Syndication:
-                _updatePeriod = Text(reader)?.Trim().ToLowerInvariant();
+                _updatePeriod = Text(reader);
                 return true;
             case "updateFrequency" when ns == Syndication:
-                if (int.TryParse(Text(reader), out var frequency) && frequency > 0) _updateFrequency = frequency;
+                _updateFrequency = Text(reader);
                 return true;
         }
         return false;
@@ -132,11 +132,16 @@ internal sealed class XmlFeedReader
                 continue;
             }
             SetBase(reader, depth + 1);
-            if (!ReadEntryElement(reader, entry, depth + 1, atom)) reader.Skip();
+            var line = reader is IXmlLineInfo info ? (info.LineNumber, info.LinePosition) : default;
+            if (!ReadEntryElement(reader, entry, depth + 1, atom) || StillAt(reader, line)) reader.Skip();
         }
         reader.Read();
         return entry.Build();
     }
+
+    /// <summary>A handler that claimed an element but did not read it would loop forever; this catches that.</summary>
+    private static bool StillAt(XmlReader reader, (int Line, int Position) before) =>
+        reader.NodeType == XmlNodeType.Element && reader is IXmlLineInfo info && (info.LineNumber, info.LinePosition) == before;
 
     /// <returns>True when the element was consumed.</returns>
     private bool ReadEntryElement(XmlReader reader, EntryBuilder entry, int depth, bool atom)
@@ -157,13 +162,15 @@ internal sealed class XmlFeedReader
                 entry.Link = Resolve(Text(reader), depth);
                 return true;
             case "id" when ns == "" && !atom:
-                entry.Id ??= Text(reader);
+                var id = Text(reader);
+                entry.Id ??= id;
                 return true;
             case "updated" when ns == "" && !atom:
                 entry.Updated = Text(reader);
                 return true;
             case "summary" when ns == "" && !atom:
-                entry.Summary ??= Text(reader);
+                var summary = Text(reader);
+                entry.Summary ??= summary;
                 return true;
             case "guid" when IsRss(ns):
                 entry.GuidIsPermaLink = !string.Equals(reader.GetAttribute("isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
@@ -362,27 +369,7 @@ internal sealed class XmlFeedReader
             : parent;
     }
 
-    private string? Resolve(string? link, int depth)
-    {
-        if (string.IsNullOrWhiteSpace(link)) return null;
-        link = link.Trim();
-        var baseUri = depth < _bases.Count ? _bases[depth] : _source;
-        if (baseUri is null || Uri.TryCreate(link, UriKind.Absolute, out _) && !link.StartsWith('/')) return link;
-        return Uri.TryCreate(baseUri, link, out var resolved) ? resolved.ToString() : link;
-    }
+    private string? Resolve(string? link, int depth) => Links.Resolve(link, depth < _bases.Count ? _bases[depth] : _source);
 
-    private TimeSpan? Ttl()
-    {
-        if (_ttl is not null) return _ttl;
-        TimeSpan? period = _updatePeriod switch
-        {
-            "hourly" => TimeSpan.FromHours(1),
-            "daily" => TimeSpan.FromDays(1),
-            "weekly" => TimeSpan.FromDays(7),
-            "monthly" => TimeSpan.FromDays(30),
-            "yearly" => TimeSpan.FromDays(365),
-            _ => null,
-        };
-        return period / _updateFrequency;
-    }
+    private TimeSpan? Ttl() => FeedTtl.From(_ttl, _updatePeriod, _updateFrequency);
 }

@@ -1,0 +1,263 @@
+using System.Text;
+using Aggregator.Parsing;
+
+namespace Aggregator.Tests.Parsing;
+
+/// <summary>One case per quirk real feeds have, written inline: what the document shows and what we expect.
+/// Every case runs twice: through the default parser (Syndication first for RSS 2.0 and Atom 1.0) and
+/// through our own reader alone, so the two paths cannot drift apart.</summary>
+public abstract class FeedParserTests
+{
+    protected abstract FeedParser Parser { get; }
+
+    private ParsedFeed Parse(string xml, string? source = null, string? contentType = null) =>
+        Parse(Encoding.UTF8.GetBytes(xml), source, contentType);
+
+    private ParsedFeed Parse(byte[] bytes, string? source = null, string? contentType = null)
+    {
+        var result = Parser.Parse(bytes, source is null ? null : new Uri(source), contentType);
+        Assert.True(result.Feed is not null, result.Error);
+        return result.Feed;
+    }
+
+    private string Fails(string text) => Parser.Parse(Encoding.UTF8.GetBytes(text)).Error ?? throw new Xunit.Sdk.XunitException("parsed as a feed");
+
+    [Fact]
+    public void Rss20ItemsAreReadWithGuidLinkDateAuthorAndPlainText()
+    {
+        var feed = Parse("""
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+              <title>ISW</title><link>https://example.org/</link><ttl>30</ttl>
+              <item>
+                <title>Russia &amp; Hezbollah</title><link>https://example.org/a</link>
+                <guid isPermaLink="false">id-1</guid><pubDate>Sun, 23 Nov 2026 08:15:00 +0200</pubDate>
+                <description>&lt;p&gt;Report &lt;b&gt;from&lt;/b&gt; Beirut&lt;/p&gt;</description>
+                <content:encoded><![CDATA[<p>Full <i>text</i></p>]]></content:encoded>
+                <dc:creator>Jane Doe</dc:creator><category>Middle East</category>
+              </item>
+            </channel></rss>
+            """);
+        Assert.Equal(("rss20", "ISW", "https://example.org/"), (feed.Version, feed.Title, feed.Link));
+        Assert.Equal(TimeSpan.FromMinutes(30), feed.Ttl);
+        var entry = Assert.Single(feed.Entries);
+        Assert.Equal("id-1", entry.Id);
+        Assert.Equal("Russia & Hezbollah", entry.Title);
+        Assert.Equal("https://example.org/a", entry.Link);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 6, 15, 0, TimeSpan.Zero), entry.Published);
+        Assert.Equal("Report from Beirut", entry.Summary);
+        Assert.Equal("<p>Report <b>from</b> Beirut</p>", entry.SummaryHtml);
+        Assert.Equal("Full text", entry.Content);
+        Assert.Equal("Jane Doe", entry.Author);
+        Assert.Equal(["Middle East"], entry.Categories);
+    }
+
+    [Fact]
+    public void APermalinkGuidIsTheLinkWhenThereIsNone()
+    {
+        var entry = Parse("""<rss version="2.0"><channel><item><guid>https://example.org/p/1</guid><title>x</title></item></channel></rss>""").Entries[0];
+        Assert.Equal("https://example.org/p/1", entry.Link);
+    }
+
+    [Fact]
+    public void Atom10EntriesReadLinksByRelAndAuthorsAsNameAndEmail()
+    {
+        var feed = Parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://example.org/blog/">
+              <title type="html">A &lt;b&gt;blog&lt;/b&gt;</title><link rel="alternate" href="https://example.org/"/>
+              <entry>
+                <id>tag:example.org,2026:1</id><title type="text">One &lt; two</title>
+                <link rel="enclosure" href="a.mp3"/><link rel="alternate" type="text/html" href="posts/1"/>
+                <published>2026-11-23T08:15:00+01:00</published><updated>2026-11-23T09:00:00Z</updated>
+                <author><name>Jane</name><email>jane@example.org</email></author>
+                <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hello <b>world</b></p></div></content>
+              </entry>
+            </feed>
+            """);
+        Assert.Equal(("atom10", "A blog"), (feed.Version, feed.Title));
+        var entry = Assert.Single(feed.Entries);
+        Assert.Equal("One < two", entry.Title);
+        Assert.Equal("https://example.org/blog/posts/1", entry.Link);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 7, 15, 0, TimeSpan.Zero), entry.Published);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero), entry.Updated);
+        Assert.Equal("Jane (jane@example.org)", entry.Author);
+        Assert.Equal("Hello world", entry.Content);
+    }
+
+    [Fact]
+    public void Rss10AndRss09xAreReadByOurOwnReader()
+    {
+        var rdf = Parse("""
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+              <channel rdf:about="https://example.org/"><title>RDF</title><link>https://example.org/</link></channel>
+              <item rdf:about="https://example.org/1"><title>One</title><link>https://example.org/1</link><dc:date>2026-11-23T08:00:00Z</dc:date></item>
+            </rdf:RDF>
+            """);
+        Assert.Equal("rss10", rdf.Version);
+        var entry = Assert.Single(rdf.Entries);
+        Assert.Equal("https://example.org/1", entry.Id);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero), entry.Updated);
+
+        var old = Parse("""<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel><title>Old</title><item><title>Hi</title><link>https://example.org/x</link></item></channel></rss>""");
+        Assert.Equal("rss09x", old.Version);
+        Assert.Equal("Hi", old.Entries[0].Title);
+    }
+
+    [Fact]
+    public void Atom03IsRecognisedByItsNamespace()
+    {
+        var feed = Parse("""<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><id>urn:1</id><title mode="escaped">A &lt;b&gt;bold&lt;/b&gt; move</title><issued>2026-11-23T08:00:00Z</issued><link rel="alternate" type="text/html" href="https://example.org/1"/></entry></feed>""");
+        Assert.Equal("atom03", feed.Version);
+        Assert.Equal("A bold move", feed.Entries[0].Title);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero), feed.Entries[0].Published);
+    }
+
+    [Fact]
+    public void UndeclaredHtmlEntitiesAreDecodedNotFatal()
+    {
+        var feed = Parse("""<rss version="2.0"><channel><title>A&nbsp;B</title><item><title>War &mdash; and peace&hellip;</title><description>caf&eacute;</description></item></channel></rss>""");
+        Assert.Equal("War — and peace…", feed.Entries[0].Title);
+        Assert.Equal("café", feed.Entries[0].Summary);
+        Assert.NotEmpty(feed.Problems);
+    }
+
+    [Fact]
+    public void ATruncatedDocumentStillYieldsTheEntriesBeforeTheBreak()
+    {
+        var feed = Parse("""<rss version="2.0"><channel><title>T</title><item><title>One</title><guid>1</guid></item><item><title>Two</title><guid>2</guid></item><item><title>Thr""");
+        Assert.Equal(["One", "Two"], feed.Entries.Take(2).Select(e => e.Title));
+    }
+
+    [Fact]
+    public void TextBeforeTheXmlDeclarationIsSkipped()
+    {
+        var feed = Parse("<br />\n<b>Warning</b>: headers already sent<br />\n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>Ok</title></item></channel></rss>");
+        Assert.Equal("Ok", feed.Entries[0].Title);
+    }
+
+    [Fact]
+    public void Windows1252DeclaredAsLatin1AndStrayBytesInUtf8AreReadRight()
+    {
+        var latin = Encoding.Latin1.GetBytes("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><item><title>X</title></item></channel></rss>").ToList();
+        var title = latin.IndexOf((byte)'X');
+        latin.RemoveAt(title);
+        latin.InsertRange(title, [0x93, (byte)'q', 0x94, (byte)' ', 0xE9]); // curly quotes are 0x93/0x94 only in windows-1252
+        Assert.Equal("\u201Cq\u201D é", Parse(latin.ToArray()).Entries[0].Title);
+
+        var utf8 = Encoding.UTF8.GetBytes("<rss version=\"2.0\"><channel><item><title>Zürich X</title></item></channel></rss>").ToList();
+        utf8[utf8.IndexOf((byte)'X')] = 0xE9; // one Latin-1 byte in an otherwise UTF-8 feed
+        Assert.Equal("Zürich é", Parse(utf8.ToArray()).Entries[0].Title);
+    }
+
+    [Fact]
+    public void TheHttpCharsetWinsOverTheXmlDeclaration()
+    {
+        var bytes = Encoding.GetEncoding("ISO-8859-1").GetBytes("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><item><title>caf\u00e9</title></item></channel></rss>");
+        Assert.Equal("café", Parse(bytes, contentType: "application/rss+xml; charset=iso-8859-1").Entries[0].Title);
+    }
+
+    [Fact]
+    public void RelativeLinksResolveAgainstXmlBaseThenTheFeedUrl()
+    {
+        var feed = Parse("""<rss version="2.0"><channel><item><title>a</title><link>/a</link></item><item xml:base="https://other.example/x/"><title>b</title><link>b</link></item></channel></rss>""",
+            source: "https://example.org/feeds/rss.xml");
+        Assert.Equal("https://example.org/a", feed.Entries[0].Link);
+        Assert.Equal("https://other.example/x/b", feed.Entries[1].Link);
+    }
+
+    [Fact]
+    public void AnItemWithBothDescriptionAndSummaryIsReadAndDoesNotHang()
+    {
+        // Found by the conformance corpus: a claimed-but-unread element once looped forever.
+        var feed = Parse("""<rss version="2.0"><channel><item><description>Example description</description><summary>Example summary</summary></item></channel></rss>""");
+        Assert.Equal("Example description", feed.Entries[0].Summary);
+    }
+
+    [Fact]
+    public void JsonFeedIsRead()
+    {
+        var feed = Parse("""
+            { "version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://example.org/",
+              "authors": [{ "name": "Feed Author" }],
+              "items": [
+                { "id": "1", "url": "/posts/1", "title": "One", "content_html": "<p>Hi <b>there</b></p>", "date_published": "2026-11-23T08:00:00Z", "tags": ["a"] },
+                { "id": 2, "content_text": "Plain", "summary": "S", "authors": [{ "name": "Item Author" }] }
+              ] }
+            """, source: "https://example.org/feed.json");
+        Assert.Equal(("json1x", "J"), (feed.Version, feed.Title));
+        Assert.Equal("https://example.org/posts/1", feed.Entries[0].Link);
+        Assert.Equal("Hi there", feed.Entries[0].Content);
+        Assert.Equal("Feed Author", feed.Entries[0].Author);
+        Assert.Equal("2", feed.Entries[1].Id);
+        Assert.Equal(("Plain", "S", "Item Author"), (feed.Entries[1].Content, feed.Entries[1].Summary, feed.Entries[1].Author));
+    }
+
+    [Fact]
+    public void AnHtmlPageIsNotAFeedAndTheAdvertisedFeedIsNamed()
+    {
+        var result = Parser.Parse(Encoding.UTF8.GetBytes("""
+            <!DOCTYPE html><html><head><title>Example News</title>
+            <link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>hi</body></html>
+            """), new Uri("https://example.org/news/"));
+        Assert.Null(result.Feed);
+        Assert.Equal("not a feed: an HTML page (\"Example News\"); it advertises a feed at https://example.org/feed.xml, use that URL", result.Error);
+    }
+
+    [Theory]
+    [InlineData("", "empty body")]
+    [InlineData("   \n ", "empty body")]
+    [InlineData("<opml version=\"2.0\"><body/></opml>", "OPML")]
+    [InlineData("{\"error\": \"not found\"}", "JSON without a JSON Feed")]
+    [InlineData("404 page not found", "plain text")]
+    [InlineData("<Error><Code>AccessDenied</Code></Error>", "XML error document")]
+    public void WhatIsNotAFeedIsSaid(string body, string said) => Assert.Contains(said, Fails(body));
+
+    [Fact]
+    public void ADtdEntityBombIsNotExpanded()
+    {
+        var bomb = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+            <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">]>
+            <rss version="2.0"><channel><item><title>&f;&f;&f;&f;&f;&f;&f;&f;</title></item></channel></rss>
+            """;
+        var result = Parser.Parse(Encoding.UTF8.GetBytes(bomb));
+        var title = result.Feed?.Entries.FirstOrDefault()?.Title ?? "";
+        Assert.True(title.Length < 1000, "the entity was expanded");
+    }
+
+    [Fact]
+    public void AnExternalEntityIsNeverFetched()
+    {
+        var secret = Path.GetTempFileName();
+        File.WriteAllText(secret, "SECRET");
+        var xml = $"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]><rss version="2.0"><channel><item><title>a&x;b</title></item></channel></rss>""";
+        var result = Parser.Parse(Encoding.UTF8.GetBytes(xml));
+        Assert.DoesNotContain("SECRET", result.Feed?.Entries.FirstOrDefault()?.Title ?? "");
+        File.Delete(secret);
+    }
+
+    [Fact]
+    public void DeeplyNestedMarkupDoesNotCrash()
+    {
+        var deep = string.Concat(Enumerable.Repeat("<div>", 5000)) + "x" + string.Concat(Enumerable.Repeat("</div>", 5000));
+        var result = Parser.Parse(Encoding.UTF8.GetBytes($"<rss version=\"2.0\"><channel><item><title>t</title><description><![CDATA[{deep}]]></description></item></channel></rss>"));
+        Assert.Equal("x", result.Feed!.Entries[0].Summary);
+    }
+
+    [Fact]
+    public void AnUnreadableDateIsNullNeverNow()
+    {
+        var entry = Parse("""<rss version="2.0"><channel><item><title>t</title><pubDate>sometime last week</pubDate></item></channel></rss>""").Entries[0];
+        Assert.Null(entry.Published);
+    }
+}
+
+public sealed class DefaultFeedParserTests : FeedParserTests
+{
+    protected override FeedParser Parser { get; } = new();
+}
+
+public sealed class OwnReaderFeedParserTests : FeedParserTests
+{
+    protected override FeedParser Parser { get; } = new(syndicationFirst: false);
+}
