@@ -98,7 +98,7 @@ public sealed partial class FeedRefresher(
                         EntryId = entry.Id ?? stored.EntryKey,
                         Title = entry.Title,
                         Link = entry.Link,
-                        Published = entry.Published,
+                        Published = entry.Published ?? entry.Updated,
                         Author = entry.Author,
                         Summary = entry.Summary ?? entry.Content,
                         SummaryHtml = entry.SummaryHtml ?? entry.ContentHtml,
@@ -163,7 +163,8 @@ public sealed partial class FeedRefresher(
         SummaryHtml = entry.SummaryHtml,
         ContentHtml = entry.ContentHtml,
         Categories = entry.Categories,
-        PublishedAt = entry.Published,
+        // RSS 1.0 and many dc:date feeds give only an "updated" date; it is the best publication date there is.
+        PublishedAt = entry.Published ?? entry.Updated,
         UpdatedAt = entry.Updated,
     };
 
