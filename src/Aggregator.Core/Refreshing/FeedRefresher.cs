@@ -74,8 +74,8 @@ public sealed partial class FeedRefresher(
         for (var i = document.Entries.Count - 1; i >= 0; i--)
         {
             var entry = document.Entries[i];
-            var stored = ToNewEntry(entry);
-            if (await entries.InsertAsync(write, feed.Id, stored, now) is not { } entryId) continue;
+            var key = EntryKey.For(entry);
+            if (await entries.InsertAsync(write, feed.Id, key, entry, now) is not { } entryId) continue;
             newEntries++;
             if (backlog || applicable.Length == 0) continue;
 
@@ -95,7 +95,7 @@ public sealed partial class FeedRefresher(
                         Notifier = notifier,
                         Feed = feed.Name,
                         FeedUrl = feed.Url,
-                        EntryId = entry.Id ?? stored.EntryKey,
+                        EntryId = entry.Id ?? key,
                         Title = entry.Title,
                         Link = entry.Link,
                         Published = entry.Published ?? entry.Updated,
@@ -149,23 +149,6 @@ public sealed partial class FeedRefresher(
         LastModified = fetch.LastModified,
         Title = title,
         SiteUrl = siteUrl,
-    };
-
-    private static NewEntry ToNewEntry(ParsedEntry entry) => new()
-    {
-        EntryKey = EntryKey.For(entry),
-        Guid = entry.Id,
-        Link = entry.Link,
-        Title = entry.Title,
-        Author = entry.Author,
-        Summary = entry.Summary,
-        Content = entry.Content,
-        SummaryHtml = entry.SummaryHtml,
-        ContentHtml = entry.ContentHtml,
-        Categories = entry.Categories,
-        // RSS 1.0 and many dc:date feeds give only an "updated" date; it is the best publication date there is.
-        PublishedAt = entry.Published ?? entry.Updated,
-        UpdatedAt = entry.Updated,
     };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {FeedId} {FeedUrl}: not modified ({ElapsedMs} ms)")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aggregator.Parsing;
 using Dapper;
 
 namespace Aggregator.Storage;
@@ -15,14 +16,14 @@ public sealed class EntryStore(Database database)
         RETURNING id
         """;
 
-    /// <summary>Stores the entry unless the feed already has one with its key.</summary>
+    /// <summary>Stores the entry unless the feed already has one with this key.</summary>
     /// <returns>The new row's id, or null when the entry was already stored.</returns>
-    public Task<long?> InsertAsync(WriteScope write, long feedId, NewEntry entry, DateTimeOffset fetchedAt) =>
+    public Task<long?> InsertAsync(WriteScope write, long feedId, string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt) =>
         write.Connection.QuerySingleOrDefaultAsync<long?>(Insert, new
         {
             FeedId = feedId,
-            entry.EntryKey,
-            entry.Guid,
+            EntryKey = entryKey,
+            Guid = entry.Id,
             entry.Link,
             entry.Title,
             entry.Author,
@@ -31,12 +32,13 @@ public sealed class EntryStore(Database database)
             entry.SummaryHtml,
             entry.ContentHtml,
             Categories = JsonSerializer.Serialize(entry.Categories),
-            PublishedAt = Iso.ToText(entry.PublishedAt),
-            UpdatedAt = Iso.ToText(entry.UpdatedAt),
+            // RSS 1.0 and many dc:date feeds give only an "updated" date; it is the best publication date there is.
+            PublishedAt = Iso.ToText(entry.Published ?? entry.Updated),
+            UpdatedAt = Iso.ToText(entry.Updated),
             FetchedAt = Iso.ToText(fetchedAt),
         }, write.Transaction);
 
-    private const string SelectRecent = """
+    private const string SelectNewestFirst = """
         SELECT e.*, f.name AS feed_name
         FROM entries e JOIN feeds f ON f.id = e.feed_id
         WHERE (@Feed IS NULL OR f.name = @Feed)
@@ -48,24 +50,18 @@ public sealed class EntryStore(Database database)
     /// <summary>Newest first, by published date (or when we first saw it, for entries without one).</summary>
     public async Task<IReadOnlyList<EntryRow>> ListAsync(string? feed, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<EntryRow>(SelectRecent, new { Feed = feed, Since = Iso.ToText(since), Limit = limit })).AsList();
+        var rows = new List<EntryRow>();
+        await foreach (var row in ScanAsync(feed, since, limit, cancellationToken)) rows.Add(row);
+        return rows;
     }
 
-    private const string SelectAll = """
-        SELECT e.*, f.name AS feed_name
-        FROM entries e JOIN feeds f ON f.id = e.feed_id
-        WHERE (@Feed IS NULL OR f.name = @Feed)
-          AND (@Since IS NULL OR COALESCE(e.published_at, e.fetched_at) >= @Since)
-        ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
-        """;
-
-    /// <summary>Streams every stored entry in scope, newest first, for search and backtests.</summary>
-    public async IAsyncEnumerable<EntryRow> ScanAsync(string? feed, DateTimeOffset? since,
+    /// <summary>Streams stored entries in scope, newest first, for search and backtests; a limit of -1 is all.</summary>
+    public async IAsyncEnumerable<EntryRow> ScanAsync(string? feed, DateTimeOffset? since, int limit = -1,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(SelectAll, new { Feed = feed, Since = Iso.ToText(since) }).WithCancellation(cancellationToken))
+        var parameters = new { Feed = feed, Since = Iso.ToText(since), Limit = limit };
+        await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(SelectNewestFirst, parameters).WithCancellation(cancellationToken))
             yield return row;
     }
 

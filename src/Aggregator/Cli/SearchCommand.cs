@@ -33,7 +33,7 @@ internal static class SearchCommand
 
             var found = 0;
             var max = parse.GetValue(limit);
-            await foreach (var row in host.Services.GetRequiredService<EntryStore>().ScanAsync(parse.GetValue(EntriesCommand.Feed), since, cancellationToken))
+            await foreach (var row in host.Services.GetRequiredService<EntryStore>().ScanAsync(parse.GetValue(EntriesCommand.Feed), since, cancellationToken: cancellationToken))
             {
                 var document = MatchDocument.Create(new EntryFields(row.Title, row.Summary, row.Content, row.Author, row.CategoryList, row.Link, row.FeedName));
                 if (query.Match(document) is not { } hit) continue;

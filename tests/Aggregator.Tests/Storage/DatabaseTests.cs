@@ -1,4 +1,5 @@
 using Aggregator.Configuration;
+using Aggregator.Parsing;
 using Aggregator.Storage;
 using Dapper;
 
@@ -35,12 +36,12 @@ public sealed class DatabaseTests : IDisposable
         Assert.Equal(now, feed.NextCheckAt);
 
         var entries = new EntryStore(database);
-        var entry = new NewEntry { EntryKey = "id:1", Title = "One", PublishedAt = now };
+        var entry = new ParsedEntry { Id = "1", Title = "One", Published = now };
         long? first, again;
         await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
-            first = await entries.InsertAsync(write, feed.Id, entry, now);
-            again = await entries.InsertAsync(write, feed.Id, entry with { Title = "One, edited" }, now);
+            first = await entries.InsertAsync(write, feed.Id, "id:1", entry, now);
+            again = await entries.InsertAsync(write, feed.Id, "id:1", entry with { Title = "One, edited" }, now);
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
         Assert.NotNull(first);
