@@ -188,6 +188,33 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.False(File.Exists(_root.DatabasePath) && await CountAsync("SELECT count(*) FROM entries") > 0);
     }
 
+    [Fact]
+    public async Task TheCliListsFeedsAndEntriesAndSearchesStoredEntriesWithTheRuleLanguage()
+    {
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha",
+            new Rss.Item("a3", "Hezbollah and Russia meet", "in Damascus", new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero)), A1, A2));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta", B1));
+        Assert.Equal(0, (await Poll()).ExitCode);
+
+        var feeds = await AggregatorProcess.RunAsync(_root.Path, "feeds", "list", "--json");
+        var rows = feeds.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(["Alpha ok 3", "Beta ok 1"], rows.Select(r => $"{r["name"]} {r["state"]} {r["entries"]}"));
+
+        var entries = await AggregatorProcess.RunAsync(_root.Path, "entries", "--feed", "Alpha", "--limit", "2", "--json");
+        Assert.Equal(2, entries.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var search = await AggregatorProcess.RunAsync(_root.Path, "search", "hezbollah AND russia", "--json");
+        var hits = search.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        // Newest first; "Russia" inside "Russia's" counts, "russian" would not.
+        Assert.Equal(["a3", "a1"], hits.Select(h => h["guid"]!.GetValue<string>()));
+        Assert.Equal(["hezbollah", "russia"], hits[0]["matchedTerms"]!.AsArray().Select(t => t!.GetValue<string>()));
+
+        var bad = await AggregatorProcess.RunAsync(_root.Path, "search", "(hezbollah");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("missing ')' for the '(' at column 1", bad.StdErr);
+    }
+
     private async Task<long> CountAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
