@@ -21,7 +21,7 @@ public sealed class NotifierOptions
     public string? Url { get; set; }
     /// <summary>HMAC-SHA256 key for X-Aggregator-Signature; no signature when empty.</summary>
     public string? Secret { get; set; }
-    /// <summary>generic (our documented JSON body) for now; slack, discord, teams, ntfy later.</summary>
+    /// <summary>generic (our documented JSON body), slack, discord, teams or ntfy (docs/notifications.md).</summary>
     public string Format { get; set; } = "generic";
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
