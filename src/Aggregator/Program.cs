@@ -13,5 +13,14 @@ root.Subcommands.Add(EntriesCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 
-// The host's console lifetime owns Ctrl+C and SIGTERM (graceful stop); System.CommandLine must not race it.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+try
+{
+    // The host's console lifetime owns Ctrl+C and SIGTERM (graceful stop); System.CommandLine must not race it.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (InvalidDataException ex) when (ex.InnerException?.InnerException is System.Text.Json.JsonException json)
+{
+    // appsettings.json that is not JSON fails while the host is built, before any command can check it.
+    Console.Error.WriteLine($"{ex.Message.Replace("Failed to load configuration from file", "Cannot read").TrimEnd('.')}: line {json.LineNumber + 1}: {json.Message.Split(" LineNumber")[0]}");
+    return ExitCodes.BadConfig;
+}

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Configuration;
 
@@ -10,6 +11,8 @@ public static class ConfigurationServiceCollectionExtensions
         services.AddOptions<AggregatorOptions>().BindConfiguration(AggregatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PollingOptions>, ValidatePollingOptions>();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, ValidateDeliveryOptions>();
         services.AddSingleton<ConfigFiles>();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -215,6 +215,26 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Contains("missing ')' for the '(' at column 1", bad.StdErr);
     }
 
+    [Fact]
+    public async Task ABadSettingInAppsettingsStopsStartUpNamingTheKey()
+    {
+        Configure(new JsonObject { ["Polling"] = new JsonObject { ["Interval"] = "00:00:10", ["MaxConcurrency"] = 0 } });
+        var result = await Poll();
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Aggregator:Polling:Interval (00:00:10) must lie between MinInterval", result.StdErr);
+
+        Configure(new JsonObject { ["Polling"] = new JsonObject { ["Timeout"] = "thirty seconds" } });
+        result = await Poll();
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Aggregator:Polling:Timeout", result.StdErr);
+
+        File.WriteAllText(Path.Combine(_root.Path, "appsettings.json"), "{ \"Aggregator\": { ");
+        result = await Poll();
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("appsettings.json': line", result.StdErr);
+        Assert.DoesNotContain("Unhandled exception", result.StdErr);
+    }
+
     private async Task<long> CountAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
