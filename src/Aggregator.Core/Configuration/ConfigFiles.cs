@@ -1,28 +1,19 @@
-using Microsoft.Extensions.Configuration;
+using Aggregator.Notifications;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Configuration;
 
 /// <summary>Holds the checked contents of config/ for the running process.</summary>
-public sealed class ConfigFiles(IOptions<AggregatorOptions> options, IHostEnvironment environment, IConfiguration configuration)
+public sealed class ConfigFiles(IOptions<AggregatorOptions> options, IHostEnvironment environment, NotifierRegistry notifiers)
 {
-    /// <summary>The notifier used when appsettings.json configures none, so a new setup shows its matches.</summary>
-    public const string DefaultNotifier = Notifications.NotifierFactory.DefaultNotifierName;
-
     private AggregatorConfig? _current;
 
     public string Directory => Path.GetFullPath(options.Value.ConfigDirectory, environment.ContentRootPath);
 
-    /// <summary>Names under "Notifiers" in appsettings.json, or just "console" when there are none.</summary>
-    public IReadOnlyList<string> NotifierNames
-    {
-        get
-        {
-            var names = configuration.GetSection("Notifiers").GetChildren().Select(c => c.Key).ToArray();
-            return names.Length > 0 ? names : [DefaultNotifier];
-        }
-    }
+    /// <summary>Names under "Notifiers" in appsettings.json, or just "console" when there are none:
+    /// what rules may name in "notify", and whom a rule without "notify" alerts.</summary>
+    public IReadOnlyCollection<string> NotifierNames => notifiers.Names;
 
     /// <exception cref="InvalidOperationException">Used before <see cref="Load"/>.</exception>
     public AggregatorConfig Current => _current ?? throw new InvalidOperationException("config/ has not been loaded yet");
