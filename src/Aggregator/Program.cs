@@ -11,6 +11,7 @@ root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(FeedsCommand.Create());
 root.Subcommands.Add(EntriesCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 
 try

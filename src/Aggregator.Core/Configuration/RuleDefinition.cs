@@ -7,6 +7,10 @@ namespace Aggregator.Configuration;
 /// <param name="Notify">Notifier names; empty means every configured notifier.</param>
 public sealed record RuleDefinition(string Name, Query Query, Query? Exclude, IReadOnlyList<string> Feeds, IReadOnlyList<string> Notify)
 {
+    /// <summary>The terms that hit when the query matches and the exclude query does not; null otherwise.</summary>
+    public QueryMatch? Match(MatchDocument document) =>
+        Query.Match(document) is { } hit && Exclude?.Match(document) is null ? hit : null;
+
     public bool AppliesTo(string feedName, IReadOnlyList<string> feedTags)
     {
         if (Feeds.Count == 0) return true;

@@ -83,8 +83,7 @@ public sealed partial class FeedRefresher(
                 entry.Author, entry.Categories, entry.Link, feed.Name));
             foreach (var rule in applicable)
             {
-                if (rule.Query.Match(matchDocument) is not { } hit) continue;
-                if (rule.Exclude?.Match(matchDocument) is not null) continue;
+                if (rule.Match(matchDocument) is not { } hit) continue;
                 if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now) is not { } matchId) continue;
                 foreach (var notifier in rule.Notify.Count > 0 ? rule.Notify : config.NotifierNames)
                 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aggregator.Rules;
 
 namespace Aggregator.Storage;
 
@@ -8,6 +9,7 @@ public sealed class EntryRow
     public long Id { get; set; }
     public long FeedId { get; set; }
     public string FeedName { get; set; } = "";
+    public string FeedTags { get; set; } = "[]";
     public string EntryKey { get; set; } = "";
     public string? Guid { get; set; }
     public string? Link { get; set; }
@@ -21,4 +23,10 @@ public sealed class EntryRow
     public DateTimeOffset FetchedAt { get; set; }
 
     public IReadOnlyList<string> CategoryList => JsonSerializer.Deserialize<string[]>(Categories) ?? [];
+
+    public IReadOnlyList<string> FeedTagList => JsonSerializer.Deserialize<string[]>(FeedTags) ?? [];
+
+    /// <summary>The entry as the rules see it, for search and backtests (the same fields the refresher matches).</summary>
+    public MatchDocument ToMatchDocument() =>
+        MatchDocument.Create(new EntryFields(Title, Summary, Content, Author, CategoryList, Link, FeedName));
 }

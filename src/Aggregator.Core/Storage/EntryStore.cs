@@ -39,7 +39,7 @@ public sealed class EntryStore(Database database)
         }, write.Transaction);
 
     private const string SelectNewestFirst = """
-        SELECT e.*, f.name AS feed_name
+        SELECT e.*, f.name AS feed_name, f.tags AS feed_tags
         FROM entries e JOIN feeds f ON f.id = e.feed_id
         WHERE (@Feed IS NULL OR f.name = @Feed)
           AND (@Since IS NULL OR COALESCE(e.published_at, e.fetched_at) >= @Since)

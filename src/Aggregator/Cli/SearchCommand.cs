@@ -35,8 +35,7 @@ internal static class SearchCommand
             var max = parse.GetValue(limit);
             await foreach (var row in host.Services.GetRequiredService<EntryStore>().ScanAsync(parse.GetValue(EntriesCommand.Feed), since, cancellationToken: cancellationToken))
             {
-                var document = MatchDocument.Create(new EntryFields(row.Title, row.Summary, row.Content, row.Author, row.CategoryList, row.Link, row.FeedName));
-                if (query.Match(document) is not { } hit) continue;
+                if (query.Match(row.ToMatchDocument()) is not { } hit) continue;
                 EntryOutput.Write(row, parse.GetValue(EntriesCommand.Json), hit.Terms);
                 if (++found >= max) break;
             }

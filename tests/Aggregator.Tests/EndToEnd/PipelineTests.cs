@@ -210,6 +210,17 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(["a3", "a1"], hits.Select(h => h["guid"]!.GetValue<string>()));
         Assert.Equal(["hezbollah", "russia"], hits[0]["matchedTerms"]!.AsArray().Select(t => t!.GetValue<string>()));
 
+        // Backtest: a configured rule by name (with its feed scope), and a bare query.
+        var backtest = await AggregatorProcess.RunAsync(_root.Path, "rules", "test", "hezbollah-russia", "--since", "3650d", "--json");
+        var report = JsonNode.Parse(backtest.StdOut)!;
+        Assert.Equal((4, 2), (report["scanned"]!.GetValue<int>(), report["matched"]!.GetValue<int>()));
+        Assert.Equal(2, report["perFeed"]!["Alpha"]!.GetValue<int>());
+        Assert.Equal(1, report["perDay"]!["2026-11-02"]!.GetValue<int>());
+        var scoped = await AggregatorProcess.RunAsync(_root.Path, "rules", "test", "sanctions", "--since", "3650d", "--json");
+        Assert.Equal(1, JsonNode.Parse(scoped.StdOut)!["matched"]!.GetValue<int>()); // the rule only looks at Beta
+        var text = await AggregatorProcess.RunAsync(_root.Path, "rules", "test", "weather OR sanctions", "--since", "3650d");
+        Assert.Contains("2 of 4 entries since", text.StdOut);
+
         var bad = await AggregatorProcess.RunAsync(_root.Path, "search", "(hezbollah");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("missing ')' for the '(' at column 1", bad.StdErr);
