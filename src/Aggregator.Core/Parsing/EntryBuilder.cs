@@ -24,7 +24,8 @@ internal sealed class EntryBuilder
     {
         var link = Link ?? AlternateHtmlLink;
         if (link is null && AlternateOtherLink is not null) link = Id ?? AlternateOtherLink;
-        if (link is null && GuidIsPermaLink && Id is not null) link = Id;
+        // A permalink guid is the link only when it is a URL: "<guid>2</guid>" makes no link to click.
+        if (link is null && GuidIsPermaLink && Id is not null && IsWebUrl(Id)) link = Id;
         return new ParsedEntry
         {
             Id = Trim(Id),
@@ -40,6 +41,9 @@ internal sealed class EntryBuilder
             Categories = Categories,
         };
     }
+
+    private static bool IsWebUrl(string text) =>
+        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

@@ -61,6 +61,12 @@ internal static class SyndicationReader
         foreach (var link in item.Links)
         {
             if (link.RelationshipType is not (null or "alternate")) continue;
+            if (!atom && link.Uri?.OriginalString == item.Id)
+            {
+                // The RSS formatter turns a permalink guid into a link; EntryBuilder decides that, the same way for both paths.
+                entry.GuidIsPermaLink = true;
+                continue;
+            }
             var href = Absolute(link, source);
             if (link.MediaType is null or "text/html" or "application/xhtml+xml") entry.AlternateHtmlLink ??= href;
             else entry.AlternateOtherLink ??= href;

@@ -130,6 +130,25 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithNoNotifierConfiguredMatchesArePrintedToTheConsole()
+    {
+        Configure();
+        _root.WriteSettings(); // no "Notifiers"
+        _root.WriteRules("""{ "rules": [ { "name": "watch", "query": "Hezbollah" } ] }""");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta"));
+        Assert.Equal(0, (await Poll()).ExitCode);
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("c1", "Hezbollah statement", Link: "https://example.com/c1")));
+
+        var result = await Poll();
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("rule 'watch'", result.StdOut);
+        Assert.Contains("Hezbollah statement", result.StdOut);
+        Assert.Contains("https://example.com/c1", result.StdOut);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE notifier = 'console' AND status = 'delivered'"));
+    }
+
+    [Fact]
     public async Task ABrokenFeedIsReportedAndStoredWhileTheOthersAreRead()
     {
         Configure();

@@ -59,6 +59,14 @@ public abstract class FeedParserTests
     }
 
     [Fact]
+    public void AGuidThatIsNoUrlIsNoLink()
+    {
+        var entry = Parse("""<rss version="2.0"><channel><item><guid>2</guid><title>x</title></item></channel></rss>""", source: "https://example.org/feed.xml").Entries[0];
+        Assert.Equal("2", entry.Id);
+        Assert.Null(entry.Link);
+    }
+
+    [Fact]
     public void Atom10EntriesReadLinksByRelAndAuthorsAsNameAndEmail()
     {
         var feed = Parse("""
