@@ -41,6 +41,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
                 return new FetchResult
                 {
                     Outcome = FetchOutcome.NotModified, StatusCode = status, FinalUrl = finalUrl, Elapsed = Elapsed(started),
+                    MaxAge = response.Headers.CacheControl?.MaxAge,
                     ETag = response.Headers.ETag?.ToString(), LastModified = LastModifiedOf(response),
                 };
             }
@@ -63,6 +64,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
                 LastModified = LastModifiedOf(response),
                 FinalUrl = finalUrl,
                 Elapsed = Elapsed(started),
+                MaxAge = response.Headers.CacheControl?.MaxAge,
             };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -14,6 +14,8 @@ public sealed record FetchResult
     public string? Error { get; init; }
     /// <summary>The server asked us to wait (Retry-After on 429/503).</summary>
     public TimeSpan? RetryAfter { get; init; }
+    /// <summary>Cache-Control: max-age, how long the server says the response stays fresh.</summary>
+    public TimeSpan? MaxAge { get; init; }
     public TimeSpan Elapsed { get; init; }
 
     public static FetchResult Failed(string error, int? status = null, TimeSpan elapsed = default, TimeSpan? retryAfter = null) =>

@@ -37,7 +37,7 @@ public sealed partial class FeedRefresher(
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
             await using var write = await database.BeginWriteAsync(cancellationToken);
-            await feeds.RecordCheckAsync(write, Success(feed, now, fetch, title: null, siteUrl: null));
+            await feeds.RecordCheckAsync(write, Success(feed, now, fetch, title: null, siteUrl: null, ttl: null));
             await write.CommitAsync(cancellationToken);
             LogNotModified(feed.Id, feed.Url, (long)fetch.Elapsed.TotalMilliseconds);
             return report with { Succeeded = true, NotModified = true };
@@ -109,7 +109,7 @@ public sealed partial class FeedRefresher(
                 }
             }
         }
-        await feeds.RecordCheckAsync(write, Success(feed, now, fetch, document.Title, document.Link));
+        await feeds.RecordCheckAsync(write, Success(feed, now, fetch, document.Title, document.Link, document.Ttl));
         await write.CommitAsync(cancellationToken);
         return (newEntries, alerts);
     }
@@ -129,6 +129,7 @@ public sealed partial class FeedRefresher(
                 Succeeded = false,
                 Status = status,
                 Error = error,
+                Gone = status == 410,
             });
             await write.CommitAsync(cancellationToken);
         }
@@ -136,11 +137,11 @@ public sealed partial class FeedRefresher(
         return report with { Succeeded = false, Error = error };
     }
 
-    private FeedCheck Success(FeedRow feed, DateTimeOffset now, FetchResult fetch, string? title, string? siteUrl) => new()
+    private FeedCheck Success(FeedRow feed, DateTimeOffset now, FetchResult fetch, string? title, string? siteUrl, TimeSpan? ttl) => new()
     {
         FeedId = feed.Id,
         CheckedAt = now,
-        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, null),
+        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, Longer(fetch.MaxAge, ttl)),
         Succeeded = true,
         Status = fetch.StatusCode,
         NewValidators = fetch.Outcome == FetchOutcome.Fetched,
@@ -149,6 +150,8 @@ public sealed partial class FeedRefresher(
         Title = title,
         SiteUrl = siteUrl,
     };
+
+    private static TimeSpan? Longer(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {FeedId} {FeedUrl}: not modified ({ElapsedMs} ms)")]
     private partial void LogNotModified(long feedId, string feedUrl, long elapsedMs);

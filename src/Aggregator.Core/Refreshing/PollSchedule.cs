@@ -4,16 +4,17 @@ using Aggregator.Storage;
 namespace Aggregator.Refreshing;
 
 /// <summary>When a feed is polled next: its interval within the configured bounds, doubled per consecutive
-/// error, pushed out by a server's Retry-After, and jittered so feeds added together drift apart.</summary>
+/// error, pushed out by what the server or feed asks (Retry-After, Cache-Control max-age, RSS ttl,
+/// sy:updatePeriod) up to MaxInterval, and jittered so feeds added together drift apart.</summary>
 public static class PollSchedule
 {
-    public static DateTimeOffset Next(FeedRow feed, PollingOptions polling, DateTimeOffset now, int consecutiveErrors, TimeSpan? retryAfter)
+    public static DateTimeOffset Next(FeedRow feed, PollingOptions polling, DateTimeOffset now, int consecutiveErrors, TimeSpan? notSooner)
     {
         var interval = feed.IntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : polling.Interval;
         interval = Clamp(interval, polling);
         if (consecutiveErrors > 0)
             interval = Clamp(interval * Math.Pow(2, Math.Min(consecutiveErrors - 1, 10)), polling);
-        if (retryAfter is { } wait && wait > interval)
+        if (notSooner is { } wait && wait > interval)
             interval = wait > polling.MaxInterval ? polling.MaxInterval : wait;
         var jitter = interval * (Random.Shared.NextDouble() * 0.1);
         return now + interval + jitter;

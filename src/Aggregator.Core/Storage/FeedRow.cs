@@ -20,8 +20,12 @@ public sealed class FeedRow
     public long? LastStatus { get; set; }
     public string? LastError { get; set; }
     public long ErrorCount { get; set; }
+    public DateTimeOffset? GoneAt { get; set; }
     public DateTimeOffset NextCheckAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>ok, erroring, gone, disabled, or new (never read yet).</summary>
+    public string State => !Enabled ? "disabled" : GoneAt is not null ? "gone" : ErrorCount > 0 ? "erroring" : LastSuccessAt is null ? "new" : "ok";
 
     public IReadOnlyList<string> TagList => JsonSerializer.Deserialize<string[]>(Tags) ?? [];
 }

@@ -18,7 +18,9 @@ public sealed class FeedStore(Database database)
             -- validators belong to the old URL
             etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END,
             last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,
-            next_check_at = CASE WHEN feeds.url = excluded.url AND feeds.enabled = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
+            next_check_at = CASE WHEN feeds.url = excluded.url AND feeds.enabled = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END,
+            -- a new URL for a gone feed is worth trying
+            gone_at = CASE WHEN feeds.url = excluded.url THEN feeds.gone_at END
         """;
 
     private const string DisableMissing = """
@@ -47,7 +49,7 @@ public sealed class FeedStore(Database database)
     }
 
     private const string SelectDue = """
-        SELECT * FROM feeds WHERE enabled = 1 AND next_check_at <= @Now ORDER BY next_check_at, id
+        SELECT * FROM feeds WHERE enabled = 1 AND gone_at IS NULL AND next_check_at <= @Now ORDER BY next_check_at, id
         """;
 
     public async Task<IReadOnlyList<FeedRow>> GetDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -76,6 +78,7 @@ public sealed class FeedStore(Database database)
             last_success_at = CASE WHEN @Succeeded THEN @CheckedAt ELSE last_success_at END,
             last_error = CASE WHEN @Succeeded THEN NULL ELSE @Error END,
             error_count = CASE WHEN @Succeeded THEN 0 ELSE error_count + 1 END,
+            gone_at = CASE WHEN @Gone THEN @CheckedAt END,
             -- a 200 replaces the validators; a 304 or an error keeps them (RFC 9111 4.3.4: a 304 may omit them)
             etag = CASE WHEN @NewValidators THEN @Etag ELSE COALESCE(@Etag, etag) END,
             last_modified = CASE WHEN @NewValidators THEN @LastModified ELSE COALESCE(@LastModified, last_modified) END,
@@ -94,6 +97,7 @@ public sealed class FeedStore(Database database)
             check.Succeeded,
             check.Status,
             check.Error,
+            check.Gone,
             check.Etag,
             check.LastModified,
             check.NewValidators,

@@ -18,7 +18,7 @@ internal static class FeedsCommand
             var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(cancellationToken);
             foreach (var feed in feeds)
             {
-                var state = !feed.Enabled ? "disabled" : feed.ErrorCount > 0 ? "erroring" : feed.LastSuccessAt is null ? "new" : "ok";
+                var state = feed.State;
                 var entries = counts.GetValueOrDefault(feed.Id);
                 if (parse.GetValue(json))
                 {

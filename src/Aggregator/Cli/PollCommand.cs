@@ -21,10 +21,14 @@ internal static class PollCommand
             if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
             var services = host.Services;
 
-            var feeds = (await services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken)).Where(f => f.Enabled).ToList();
+            var all = (await services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken)).Where(f => f.Enabled).ToList();
+            // A feed whose server said 410 Gone is not polled again until its URL changes, unless asked by name.
+            var feeds = all.Where(f => f.GoneAt is null).ToList();
+            foreach (var gone in all.Where(f => f.GoneAt is not null && parse.GetValue(feedOption) is null))
+                Console.WriteLine($"gone  {gone.Name}  410 since {gone.GoneAt:yyyy-MM-dd}; not polled: change its URL in config/feeds.json or remove it");
             if (parse.GetValue(feedOption) is { } only)
             {
-                feeds = feeds.Where(f => string.Equals(f.Name, only, StringComparison.OrdinalIgnoreCase)).ToList();
+                feeds = all.Where(f => string.Equals(f.Name, only, StringComparison.OrdinalIgnoreCase)).ToList();
                 if (feeds.Count == 0)
                 {
                     await Console.Error.WriteLineAsync($"No feed named \"{only}\" in config/feeds.json. Run `aggregator feeds list` to see the names.");

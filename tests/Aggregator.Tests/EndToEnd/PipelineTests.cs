@@ -167,6 +167,40 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFeedThatIsGoneIsMarkedAndNotPolledAgainWhileOthersAre()
+    {
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", A1));
+        _feeds.Handle("/beta.xml", context => { context.Response.StatusCode = 410; return Task.CompletedTask; });
+
+        var first = await Poll();
+        Assert.Equal(1, first.ExitCode);
+        Assert.Contains("gone for good", first.StdOut);
+        var list = await AggregatorProcess.RunAsync(_root.Path, "feeds", "list", "--json");
+        Assert.Contains(list.StdOut.Split('\n'), l => l.Contains("\"name\":\"Beta\"") && l.Contains("\"state\":\"gone\""));
+
+        var betaRequests = _feeds.Requests.Count(r => r.Path == "/beta.xml");
+        var second = await Poll();
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("gone  Beta  410 since", second.StdOut);
+        Assert.Equal(betaRequests, _feeds.Requests.Count(r => r.Path == "/beta.xml"));
+    }
+
+    [Fact]
+    public async Task AFeedsTtlPostponesItsNextPoll()
+    {
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", A1).Replace("<description>test feed</description>", "<description>test feed</description><ttl>180</ttl>"));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta", B1));
+        Assert.Equal(0, (await Poll()).ExitCode);
+        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
+        var waits = (await connection.QueryAsync<(string Name, double Minutes)>(
+            "SELECT name, (julianday(next_check_at) - julianday(last_checked_at)) * 1440 FROM feeds ORDER BY name")).ToDictionary(r => r.Name, r => r.Minutes);
+        Assert.InRange(waits["Alpha"], 179.9, 198.1); // <ttl>180</ttl> minutes, plus up to 10% jitter
+        Assert.InRange(waits["Beta"], 14.9, 16.6);   // the 15-minute default
+    }
+
+    [Fact]
     public async Task AWebhookThatFailsKeepsTheAlertInTheOutboxUntilItIsDeliveredOnce()
     {
         Configure();

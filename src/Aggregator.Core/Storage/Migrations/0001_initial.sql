@@ -16,10 +16,11 @@ CREATE TABLE feeds (
     last_status      INTEGER,                                 -- HTTP status of the last fetch
     last_error       TEXT,
     error_count      INTEGER NOT NULL DEFAULT 0,              -- consecutive failures
+    gone_at          TEXT,                                    -- the server answered 410 Gone: no more polls until the URL changes
     next_check_at    TEXT    NOT NULL,
     created_at       TEXT    NOT NULL
 );
-CREATE INDEX feeds_due ON feeds (enabled, next_check_at);
+CREATE INDEX feeds_due ON feeds (enabled, gone_at, next_check_at);
 
 CREATE TABLE entries (
     id           INTEGER PRIMARY KEY,
