@@ -8,7 +8,8 @@ var root = new RootCommand("Aggregator: a feed monitor. Polls RSS/Atom/JSON feed
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(PollCommand.Create());
 root.Subcommands.Add(ParseCommand.Create());
-root.Subcommands.Add(FeedsCommand.Create());
+root.Subcommands.Add(FeedsCommand.CreateStatus());
+root.Subcommands.Add(FeedsCommand.CreateFeeds());
 root.Subcommands.Add(EntriesCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());

@@ -65,11 +65,18 @@ public sealed class EntryStore(Database database)
             yield return row;
     }
 
-    public async Task<IReadOnlyDictionary<long, long>> CountByFeedAsync(CancellationToken cancellationToken = default)
+    private const string CountPerFeed = """
+        SELECT feed_id AS FeedId, count(*) AS Stored,
+               sum(COALESCE(published_at, fetched_at) >= @Since) AS Recent
+        FROM entries GROUP BY feed_id
+        """;
+
+    /// <summary>Per feed: entries stored, and how many were published since <paramref name="since"/>.</summary>
+    public async Task<IReadOnlyDictionary<long, (long Stored, long Recent)>> CountByFeedAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long FeedId, long Count)>("SELECT feed_id, count(*) FROM entries GROUP BY feed_id");
-        return rows.ToDictionary(r => r.FeedId, r => r.Count);
+        var rows = await connection.QueryAsync<(long FeedId, long Stored, long Recent)>(CountPerFeed, new { Since = Iso.ToText(since) });
+        return rows.ToDictionary(r => r.FeedId, r => (r.Stored, r.Recent));
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)

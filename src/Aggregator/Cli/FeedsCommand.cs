@@ -4,41 +4,47 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Cli;
 
+/// <summary>`aggregator status` and its alias `aggregator feeds list`: one row per feed.</summary>
 internal static class FeedsCommand
 {
-    public static Command Create()
+    private static readonly TimeSpan RateWindow = TimeSpan.FromDays(7);
+
+    public static Command CreateStatus() => WithAction(new Command("status",
+        "One row per feed: state (new, ok, erroring, gone, disabled), last success, next poll, entries stored, new entries per day, last error"));
+
+    public static Command CreateFeeds() => new("feeds", "Show the configured feeds") { WithAction(new Command("list", "The same as `aggregator status`")) };
+
+    private static Command WithAction(Command command)
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per feed and line" };
-        var list = new Command("list", "List the feeds with their state, last success, last error and entries stored") { json };
-        list.SetAction(async (parse, cancellationToken) =>
+        command.Options.Add(json);
+        command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = AppHost.Build(parse);
             if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
             var feeds = await host.Services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken);
-            var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(cancellationToken);
+            var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(DateTimeOffset.UtcNow - RateWindow, cancellationToken);
             foreach (var feed in feeds)
             {
-                var state = feed.State;
-                var entries = counts.GetValueOrDefault(feed.Id);
+                var (stored, recent) = counts.GetValueOrDefault(feed.Id);
+                var perDay = Math.Round(recent / RateWindow.TotalDays, 1);
                 if (parse.GetValue(json))
                 {
                     JsonLines.Write(new
                     {
-                        feed.Name, feed.Url, State = state, Tags = feed.TagList, feed.Title, Entries = entries,
-                        feed.LastCheckedAt, feed.LastSuccessAt, feed.LastStatus, feed.LastError, feed.ErrorCount, feed.NextCheckAt,
+                        feed.Name, feed.Url, feed.State, Tags = feed.TagList, feed.Title, Entries = stored, NewPerDay = perDay,
+                        feed.LastCheckedAt, feed.LastSuccessAt, feed.LastStatus, feed.LastError, feed.ErrorCount, feed.GoneAt, feed.NextCheckAt,
                     });
+                    continue;
                 }
-                else
-                {
-                    var line = $"{feed.Name,-28} {state,-8} {entries,6} entries  last ok {Ago(feed.LastSuccessAt)}  next {feed.NextCheckAt:yyyy-MM-dd HH:mm}Z  {feed.Url}";
-                    if (feed.LastError is not null) line += $"{Environment.NewLine}    last error ({feed.ErrorCount}x): {feed.LastError}";
-                    Console.WriteLine(line);
-                }
+                var next = feed.State is "gone" or "disabled" ? "never           " : $"{feed.NextCheckAt:yyyy-MM-dd HH:mm}Z";
+                Console.WriteLine($"{feed.Name,-28} {feed.State,-8} {stored,6} entries {perDay,5:0.0}/day  last ok {When(feed.LastSuccessAt)}  next {next}  {feed.Url}");
+                if (feed.LastError is not null) Console.WriteLine($"    last error ({feed.ErrorCount}x): {feed.LastError}");
             }
             return ExitCodes.Ok;
         });
-        return new Command("feeds", "Show the configured feeds") { list };
+        return command;
     }
 
-    private static string Ago(DateTimeOffset? when) => when is { } w ? $"{w:yyyy-MM-dd HH:mm}Z" : "never          ";
+    private static string When(DateTimeOffset? when) => when is { } w ? $"{w:yyyy-MM-dd HH:mm}Z" : "never           ";
 }

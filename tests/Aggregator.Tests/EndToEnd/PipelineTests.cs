@@ -253,6 +253,8 @@ public sealed class PipelineTests : IAsyncLifetime
         var feeds = await AggregatorProcess.RunAsync(_root.Path, "feeds", "list", "--json");
         var rows = feeds.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Equal(["Alpha ok 3", "Beta ok 1"], rows.Select(r => $"{r["name"]} {r["state"]} {r["entries"]}"));
+        var status = await AggregatorProcess.RunAsync(_root.Path, "status", "--json");
+        Assert.Equal(feeds.StdOut, status.StdOut);
 
         var entries = await AggregatorProcess.RunAsync(_root.Path, "entries", "--feed", "Alpha", "--limit", "2", "--json");
         Assert.Equal(2, entries.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
