@@ -25,22 +25,38 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.Timeout);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.TryAddWithoutValidation("Accept", Accept);
-        request.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgent);
-        if (!string.IsNullOrEmpty(etag)) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-        if (!string.IsNullOrEmpty(lastModified)) request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
-
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            // Redirects are followed here, not by the handler, to know whether every hop was permanent (301/308):
+            // then the feed has moved and its stored URL is updated once the new one serves a feed.
+            var target = url;
+            var permanent = true;
+            HttpResponseMessage response;
+            for (var hop = 0; ; hop++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, target);
+                request.Headers.TryAddWithoutValidation("Accept", Accept);
+                request.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgent);
+                if (!string.IsNullOrEmpty(etag)) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+                if (!string.IsNullOrEmpty(lastModified)) request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+                var code = (int)response.StatusCode;
+                if (code is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location) break;
+                response.Dispose();
+                if (hop == settings.MaxRedirects)
+                    return FetchResult.Failed($"more than {settings.MaxRedirects} redirects (Aggregator:Polling:MaxRedirects); the last pointed to {location}", code, Elapsed(started));
+                permanent &= code is 301 or 308;
+                target = new Uri(target, location);
+            }
+            using var _ = response;
             var status = (int)response.StatusCode;
-            var finalUrl = response.RequestMessage?.RequestUri ?? url;
+            var finalUrl = target;
+            var movedTo = permanent && target != url ? target : null;
             if (response.StatusCode == HttpStatusCode.NotModified)
             {
                 return new FetchResult
                 {
-                    Outcome = FetchOutcome.NotModified, StatusCode = status, FinalUrl = finalUrl, Elapsed = Elapsed(started),
+                    Outcome = FetchOutcome.NotModified, StatusCode = status, FinalUrl = finalUrl, Elapsed = Elapsed(started), MovedTo = movedTo,
                     MaxAge = response.Headers.CacheControl?.MaxAge,
                     ETag = response.Headers.ETag?.ToString(), LastModified = LastModifiedOf(response),
                 };
@@ -58,6 +74,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
             {
                 Outcome = FetchOutcome.Fetched,
                 StatusCode = status,
+                MovedTo = movedTo,
                 Body = body,
                 ContentType = response.Content.Headers.ContentType?.ToString(),
                 ETag = response.Headers.ETag?.ToString(),
@@ -152,8 +169,6 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
             return $"{authority} closed the connection before the response was complete";
         if (ex.HttpRequestError == HttpRequestError.InvalidResponse)
             return $"{authority} sent an invalid HTTP response";
-        if (ex.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase))
-            return $"too many redirects (more than Aggregator:Polling:MaxRedirects): {ex.Message}";
         return $"request to {authority} failed: {ex.Message}";
     }
 

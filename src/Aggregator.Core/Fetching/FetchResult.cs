@@ -12,6 +12,8 @@ public sealed record FetchResult
     /// <summary>Where the body really came from, after redirects; relative links resolve against it.</summary>
     public Uri? FinalUrl { get; init; }
     public string? Error { get; init; }
+    /// <summary>Every redirect on the way was permanent (301/308): the feed now lives here.</summary>
+    public Uri? MovedTo { get; init; }
     /// <summary>The server asked us to wait (Retry-After on 429/503).</summary>
     public TimeSpan? RetryAfter { get; init; }
     /// <summary>Cache-Control: max-age, how long the server says the response stays fresh.</summary>

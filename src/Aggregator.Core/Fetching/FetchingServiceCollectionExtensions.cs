@@ -7,7 +7,7 @@ namespace Aggregator.Fetching;
 
 public static class FetchingServiceCollectionExtensions
 {
-    /// <summary>The feed HttpClient: one pooled handler, decompression, bounded redirects and connections per host.</summary>
+    /// <summary>The feed HttpClient: one pooled handler, decompression, bounded connections per host.</summary>
     public static IServiceCollection AddFetching(this IServiceCollection services)
     {
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -17,8 +17,7 @@ public static class FetchingServiceCollectionExtensions
                 return new SocketsHttpHandler
                 {
                     AutomaticDecompression = DecompressionMethods.All,
-                    AllowAutoRedirect = polling.MaxRedirects > 0,
-                    MaxAutomaticRedirections = Math.Max(1, polling.MaxRedirects),
+                    AllowAutoRedirect = false, // FeedFetcher follows them, to see which are permanent
                     MaxConnectionsPerServer = polling.MaxConcurrencyPerHost,
                     ConnectTimeout = TimeSpan.FromSeconds(Math.Min(15, polling.Timeout.TotalSeconds)),
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -149,7 +149,15 @@ public sealed partial class FeedRefresher(
         LastModified = fetch.LastModified,
         Title = title,
         SiteUrl = siteUrl,
+        MovedTo = Moved(feed, fetch),
     };
+
+    private Uri? Moved(FeedRow feed, FetchResult fetch)
+    {
+        if (fetch.MovedTo is not { } target) return null;
+        LogMoved(feed.Name, feed.Id, feed.Url, target.AbsoluteUri);
+        return target;
+    }
 
     private static TimeSpan? Longer(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
@@ -158,6 +166,9 @@ public sealed partial class FeedRefresher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} {FeedUrl}: {EntryCount} entries, {NewEntries} new, {Alerts} alerts ({ElapsedMs} ms)")]
     private partial void LogStored(long feedId, string feedUrl, int entryCount, int newEntries, int alerts, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}) moved permanently to {NewUrl}; polling it there from now on")]
+    private partial void LogMoved(string feedName, long feedId, string feedUrl, string newUrl);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}) failed ({ErrorCount} in a row): {Error}")]
     private partial void LogFailed(string feedName, long feedId, string feedUrl, int errorCount, string error);

@@ -9,6 +9,8 @@ public sealed record FeedCheck
     public required bool Succeeded { get; init; }
     public int? Status { get; init; }
     public string? Error { get; init; }
+    /// <summary>The feed answered from here after permanent redirects: poll it here from now on.</summary>
+    public Uri? MovedTo { get; init; }
     /// <summary>The server said 410 Gone: stop polling this URL.</summary>
     public bool Gone { get; init; }
     /// <summary>A full 200 response: its validators replace the stored ones, even when absent.</summary>

@@ -8,6 +8,7 @@ public sealed class FeedRow
     public long Id { get; set; }
     public string Name { get; set; } = "";
     public string Url { get; set; } = "";
+    public string ConfigUrl { get; set; } = "";
     public string Tags { get; set; } = "[]";
     public long? IntervalSeconds { get; set; }
     public bool Enabled { get; set; }

@@ -8,19 +8,21 @@ namespace Aggregator.Storage;
 public sealed class FeedStore(Database database)
 {
     private const string Upsert = """
-        INSERT INTO feeds (name, url, tags, interval_seconds, enabled, next_check_at, created_at)
-        VALUES (@Name, @Url, @Tags, @IntervalSeconds, 1, @Now, @Now)
+        INSERT INTO feeds (name, url, config_url, tags, interval_seconds, enabled, next_check_at, created_at)
+        VALUES (@Name, @Url, @Url, @Tags, @IntervalSeconds, 1, @Now, @Now)
         ON CONFLICT (name) DO UPDATE SET
-            url = excluded.url,
+            -- a URL the feed moved to (301/308) stands until feeds.json names a different one
+            url = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.url ELSE excluded.url END,
+            config_url = excluded.config_url,
             tags = excluded.tags,
             interval_seconds = excluded.interval_seconds,
             enabled = 1,
             -- validators belong to the old URL
-            etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END,
-            last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,
-            next_check_at = CASE WHEN feeds.url = excluded.url AND feeds.enabled = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END,
+            etag = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.etag END,
+            last_modified = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.last_modified END,
+            next_check_at = CASE WHEN feeds.config_url = excluded.config_url AND feeds.enabled = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END,
             -- a new URL for a gone feed is worth trying
-            gone_at = CASE WHEN feeds.url = excluded.url THEN feeds.gone_at END
+            gone_at = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.gone_at END
         """;
 
     private const string DisableMissing = """
@@ -82,6 +84,7 @@ public sealed class FeedStore(Database database)
             -- a 200 replaces the validators; a 304 or an error keeps them (RFC 9111 4.3.4: a 304 may omit them)
             etag = CASE WHEN @NewValidators THEN @Etag ELSE COALESCE(@Etag, etag) END,
             last_modified = CASE WHEN @NewValidators THEN @LastModified ELSE COALESCE(@LastModified, last_modified) END,
+            url = COALESCE(@MovedTo, url),
             title = COALESCE(@Title, title),
             site_url = COALESCE(@SiteUrl, site_url)
         WHERE id = @FeedId
@@ -101,6 +104,7 @@ public sealed class FeedStore(Database database)
             check.Etag,
             check.LastModified,
             check.NewValidators,
+            MovedTo = check.MovedTo?.AbsoluteUri,
             check.Title,
             check.SiteUrl,
         }, write.Transaction);

@@ -187,6 +187,23 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFeedThatMovedPermanentlyIsPolledAtItsNewUrlUntilTheConfigNamesAnother()
+    {
+        Configure();
+        _feeds.Serve("/alpha-new.xml", Rss.Feed("Alpha", A1));
+        _feeds.Handle("/alpha.xml", context => { context.Response.StatusCode = 301; context.Response.Headers.Location = "/alpha-new.xml"; return Task.CompletedTask; });
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta", B1));
+        Assert.Equal(0, (await Poll()).ExitCode);
+
+        var before = _feeds.Requests.Count(r => r.Path == "/alpha.xml");
+        Assert.Equal(0, (await Poll()).ExitCode);
+        Assert.Equal(before, _feeds.Requests.Count(r => r.Path == "/alpha.xml")); // straight to the new URL
+        Assert.Equal(304, _feeds.Requests.Last(r => r.Path == "/alpha-new.xml").Status);
+        var list = await AggregatorProcess.RunAsync(_root.Path, "status", "--json");
+        Assert.Contains(_feeds.Url("/alpha-new.xml").ToString(), list.StdOut);
+    }
+
+    [Fact]
     public async Task AFeedsTtlPostponesItsNextPoll()
     {
         Configure();

@@ -18,7 +18,7 @@ public sealed class FeedFetcherTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     private static FeedFetcher Fetcher(PollingOptions? options = null) => new(
-        new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }) { Timeout = Timeout.InfiniteTimeSpan },
+        new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan },
         Options.Create(options ?? new PollingOptions()), TimeProvider.System);
 
     [Fact]
@@ -120,6 +120,34 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         Assert.Equal(status, result.StatusCode);
         Assert.StartsWith(head, result.Error);
         Assert.Contains(advice, result.Error);
+    }
+
+    [Fact]
+    public async Task PermanentRedirectsAreReportedAsAMoveTemporaryOnesAreNot()
+    {
+        _server.Serve("/new.xml", Rss.Feed("Moved"));
+        _server.Handle("/old.xml", context => { context.Response.StatusCode = 301; context.Response.Headers.Location = "/mid.xml"; return Task.CompletedTask; });
+        _server.Handle("/mid.xml", context => { context.Response.StatusCode = 308; context.Response.Headers.Location = "/new.xml"; return Task.CompletedTask; });
+        _server.Handle("/temp.xml", context => { context.Response.StatusCode = 302; context.Response.Headers.Location = "/old.xml"; return Task.CompletedTask; });
+        var fetcher = Fetcher();
+
+        var moved = await fetcher.FetchAsync(_server.Url("/old.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.Fetched, moved.Outcome);
+        Assert.Equal(_server.Url("/new.xml"), moved.MovedTo);
+
+        var temporary = await fetcher.FetchAsync(_server.Url("/temp.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.Fetched, temporary.Outcome);
+        Assert.Null(temporary.MovedTo);
+        Assert.Equal(_server.Url("/new.xml"), temporary.FinalUrl);
+    }
+
+    [Fact]
+    public async Task ARedirectLoopStopsAtTheLimitWithAMessage()
+    {
+        _server.Handle("/loop.xml", context => { context.Response.StatusCode = 302; context.Response.Headers.Location = "/loop.xml"; return Task.CompletedTask; });
+        var result = await Fetcher(new PollingOptions { MaxRedirects = 3 }).FetchAsync(_server.Url("/loop.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.StartsWith("more than 3 redirects (Aggregator:Polling:MaxRedirects)", result.Error);
     }
 
     [Fact]

@@ -3,7 +3,8 @@
 CREATE TABLE feeds (
     id               INTEGER PRIMARY KEY,
     name             TEXT    NOT NULL UNIQUE COLLATE NOCASE,  -- as in config/feeds.json
-    url              TEXT    NOT NULL,
+    url              TEXT    NOT NULL,                        -- where it is polled: config_url, or where a 301/308 moved it
+    config_url       TEXT    NOT NULL,                        -- as in config/feeds.json
     tags             TEXT    NOT NULL DEFAULT '[]',           -- JSON array of strings
     interval_seconds INTEGER,                                 -- NULL: the Polling:Interval default
     enabled          INTEGER NOT NULL DEFAULT 1,              -- 0 once removed from feeds.json
