@@ -152,24 +152,26 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
     private static string DescribeFailure(Uri url, HttpRequestException ex)
     {
         var authority = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
-        if (ex.InnerException is SocketException socket)
+        var chain = new List<Exception>();
+        for (Exception? e = ex; e is not null; e = e.InnerException) chain.Add(e);
+        if (chain.OfType<SocketException>().FirstOrDefault() is { } socket)
         {
             return socket.SocketErrorCode switch
             {
                 SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => $"cannot resolve host '{url.Host}' (DNS); check the URL",
                 SocketError.ConnectionRefused => $"connection refused by {authority}; nothing listens there",
                 SocketError.TimedOut => $"connecting to {authority} timed out",
-                SocketError.ConnectionReset => $"{authority} reset the connection",
+                SocketError.ConnectionReset or SocketError.ConnectionAborted => $"{authority} closed the connection (reset) before the response was complete",
                 _ => $"network error talking to {authority}: {socket.Message}",
             };
         }
-        if (ex.InnerException is AuthenticationException tls)
-            return $"TLS handshake with {authority} failed: {tls.Message}";
-        if (ex.HttpRequestError == HttpRequestError.ResponseEnded)
+        if (chain.OfType<AuthenticationException>().FirstOrDefault() is { } tls)
+            return $"TLS handshake with {authority} failed: {tls.InnerException?.Message ?? tls.Message}";
+        if (ex.HttpRequestError == HttpRequestError.ResponseEnded || chain.OfType<IOException>().Any())
             return $"{authority} closed the connection before the response was complete";
         if (ex.HttpRequestError == HttpRequestError.InvalidResponse)
             return $"{authority} sent an invalid HTTP response";
-        return $"request to {authority} failed: {ex.Message}";
+        return $"request to {authority} failed: {chain[^1].Message}";
     }
 
     private TimeSpan? RetryAfterOf(HttpResponseMessage response)

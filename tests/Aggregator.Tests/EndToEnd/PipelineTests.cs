@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Tests.Support;
 using Dapper;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 
 namespace Aggregator.Tests.EndToEnd;
@@ -215,6 +216,44 @@ public sealed class PipelineTests : IAsyncLifetime
             "SELECT name, (julianday(next_check_at) - julianday(last_checked_at)) * 1440 FROM feeds ORDER BY name")).ToDictionary(r => r.Name, r => r.Minutes);
         Assert.InRange(waits["Alpha"], 179.9, 198.1); // <ttl>180</ttl> minutes, plus up to 10% jitter
         Assert.InRange(waits["Beta"], 14.9, 16.6);   // the 15-minute default
+    }
+
+    [Fact]
+    public async Task OneCycleSurvivesEveryWayTheWebMisbehavesAndStoresTheGoodFeed()
+    {
+        var bad = new (string Name, RequestDelegate Handler, string Error)[]
+        {
+            ("trickle", async c => { try { for (var i = 0; i < 100; i++) { await c.Response.WriteAsync("<", c.RequestAborted); await c.Response.Body.FlushAsync(c.RequestAborted); await Task.Delay(1000, c.RequestAborted); } } catch (OperationCanceledException) { } }, "no complete response within 3 s"),
+            ("busy", c => { c.Response.StatusCode = 503; c.Response.Headers.RetryAfter = "3600"; return Task.CompletedTask; }, "HTTP 503"),
+            ("html", c => { c.Response.ContentType = "text/html"; return c.Response.WriteAsync("<!DOCTYPE html><html><head><title>Home</title></head><body>hi</body></html>"); }, "not a feed: an HTML page (\"Home\")"),
+            ("empty", c => Task.CompletedTask, "empty body"),
+            ("bomb", async c =>
+            {
+                c.Response.Headers.ContentEncoding = "gzip";
+                await using var gzip = new System.IO.Compression.GZipStream(c.Response.Body, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true);
+                var zeros = new byte[1 << 20];
+                try { for (var i = 0; i < 64; i++) await gzip.WriteAsync(zeros, c.RequestAborted); } catch (Exception ex) when (ex is OperationCanceledException or IOException) { }
+            }, "Aggregator:Polling:MaxFeedBytes"),
+            ("reset", c => { c.Abort(); return Task.CompletedTask; }, "closed the connection"),
+            ("missing", c => { c.Response.StatusCode = 404; return Task.CompletedTask; }, "HTTP 404"),
+        };
+        _root.WriteSettings(aggregator: new JsonObject { ["Polling"] = new JsonObject { ["Timeout"] = "00:00:03", ["MaxFeedBytes"] = 4 * 1024 * 1024 } });
+        _root.WriteFeeds($$"""{ "feeds": [ { "name": "good", "url": "{{_feeds.Url("/good.xml")}}" }, {{string.Join(",", bad.Select(b => $$"""{ "name": "{{b.Name}}", "url": "{{_feeds.Url($"/{b.Name}.xml")}}" }"""))}} ] }""");
+        _root.WriteRules("""{ "rules": [] }""");
+        _feeds.Serve("/good.xml", Rss.Feed("Good", A1, A2));
+        foreach (var (name, handler, _) in bad) _feeds.Handle($"/{name}.xml", handler);
+
+        var started = DateTime.UtcNow;
+        var result = await Poll();
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the cycle waited on a misbehaving server");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM entries"));
+        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
+        var errors = (await connection.QueryAsync<(string Name, string? Error)>("SELECT name, last_error FROM feeds")).ToDictionary(r => r.Name, r => r.Error);
+        Assert.Null(errors["good"]);
+        foreach (var (name, _, error) in bad) Assert.Contains(error, errors[name]);
+        var busyWait = await connection.ExecuteScalarAsync<double>("SELECT (julianday(next_check_at) - julianday(last_checked_at)) * 86400 FROM feeds WHERE name = 'busy'");
+        Assert.True(busyWait >= 3600, "Retry-After: 3600 was not honoured");
     }
 
     [Fact]
