@@ -46,6 +46,7 @@ internal static class AppHost
         if (service)
         {
             builder.Services.AddScheduling(builder.Configuration);
+            builder.Services.AddHostedService<ConfigWatcher>();
             builder.Services.AddSystemd();
         }
         return builder.Build();

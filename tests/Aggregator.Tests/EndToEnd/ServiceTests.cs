@@ -66,6 +66,60 @@ public sealed class ServiceTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task RulesReloadWhileTheServiceRunsAndABrokenEditKeepsTheLastGoodRules()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
+        _root.WriteSettings(
+            notifiers: new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url.ToString() } },
+            aggregator: new JsonObject
+            {
+                ["Polling"] = new JsonObject { ["Interval"] = "00:00:01", ["MinInterval"] = "00:00:01", ["Tick"] = "00:00:01" },
+                ["Delivery"] = new JsonObject { ["Tick"] = "00:00:01" },
+            });
+        _root.WriteFeeds($$"""{ "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" } ] }""");
+        _root.WriteRules("""{ "rules": [ { "name": "hezbollah", "query": "Hezbollah" } ] }""");
+        var items = new List<Rss.Item> { new("old", "Hezbollah, last year") };
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", [.. items]));
+
+        using var process = Process.Start(AggregatorProcess.StartInfo(_root.Path, "run"))!;
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await WaitUntilAsync(async () => await EntriesAsync() == 1, "the backlog to be stored");
+
+            // A broken edit: the old rule stays in force.
+            _root.WriteRules("""{ "rules": [ { "name": "broken", "query": "(sanctions" } ] }""");
+            await Task.Delay(1500, TestContext.Current.CancellationToken);
+            items.Insert(0, new("n1", "Hezbollah today"));
+            _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", [.. items]));
+            var first = await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(20));
+            Assert.Equal("hezbollah", JsonNode.Parse(first[0].BodyText)!["rule"]!.GetValue<string>());
+
+            // A good edit takes effect without a restart.
+            _root.WriteRules("""{ "rules": [ { "name": "sanctions", "query": "sanctions" } ] }""");
+            await Task.Delay(1500, TestContext.Current.CancellationToken);
+            items.Insert(0, new("n2", "New sanctions, Hezbollah again"));
+            _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", [.. items]));
+            var both = await _webhook.WaitForRequestsAsync(2, TimeSpan.FromSeconds(20));
+            Assert.Equal("sanctions", JsonNode.Parse(both[1].BodyText)!["rule"]!.GetValue<string>());
+            Assert.Equal(2, both.Count);
+        }
+        finally
+        {
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(timeout.Token);
+            _ = await stdout;
+        }
+        var log = await stderr;
+        Assert.Contains("keeping the last good configuration", log);
+        Assert.Contains("missing ')' for the '(' at column 1", log);
+        Assert.Contains("config/ reloaded: 1 feeds, 1 rules", log);
+    }
+
     private async Task<long> EntriesAsync()
     {
         if (!File.Exists(_root.DatabasePath)) return 0;
