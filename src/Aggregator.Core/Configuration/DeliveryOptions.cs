@@ -19,6 +19,10 @@ public sealed class DeliveryOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>A match whose entry has the title of a story this rule alerted on within this window is recorded
+    /// as a duplicate and not sent (the same link is a duplicate at any distance).</summary>
+    public TimeSpan DuplicateTitleWindow { get; set; } = TimeSpan.FromDays(3);
+
     /// <summary>Deliveries sent at once.</summary>
     [Range(1, 256)]
     public int MaxConcurrency { get; set; } = 8;

@@ -21,6 +21,7 @@ public sealed partial class FeedRefresher(
     OutboxStore outbox,
     ConfigFiles config,
     IOptions<PollingOptions> polling,
+    IOptions<DeliveryOptions> delivery,
     TimeProvider time,
     ILogger<FeedRefresher> logger)
 {
@@ -48,7 +49,7 @@ public sealed partial class FeedRefresher(
             return await RecordFailureAsync(feed, report, parsed.Error ?? "not a feed", fetch.StatusCode, null, cancellationToken);
 
         var backlog = feed.LastSuccessAt is null && !polling.Value.AlertOnFirstPoll;
-        var (newEntries, alerts) = await StoreAsync(feed, document, fetch, backlog, now, cancellationToken);
+        var (newEntries, alerts, duplicates) = await StoreAsync(feed, document, fetch, backlog, now, cancellationToken);
         LogStored(feed.Id, feed.Url, document.Entries.Count, newEntries, alerts, (long)fetch.Elapsed.TotalMilliseconds);
         return report with
         {
@@ -56,18 +57,20 @@ public sealed partial class FeedRefresher(
             EntriesSeen = document.Entries.Count,
             NewEntries = newEntries,
             Alerts = alerts,
+            Duplicates = duplicates,
             Backlog = backlog,
             Problems = document.Problems,
         };
     }
 
-    private async Task<(int NewEntries, int Alerts)> StoreAsync(FeedRow feed, ParsedFeed document, FetchResult fetch,
+    private async Task<(int NewEntries, int Alerts, int Duplicates)> StoreAsync(FeedRow feed, ParsedFeed document, FetchResult fetch,
         bool backlog, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rules = config.Current.Rules;
         var tags = feed.TagList;
         var applicable = rules.Where(r => r.AppliesTo(feed.Name, tags)).ToArray();
-        int newEntries = 0, alerts = 0;
+        int newEntries = 0, alerts = 0, duplicates = 0;
+        var titleSince = now - delivery.Value.DuplicateTitleWindow;
 
         await using var write = await database.BeginWriteAsync(cancellationToken);
         // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
@@ -75,7 +78,8 @@ public sealed partial class FeedRefresher(
         {
             var entry = document.Entries[i];
             var key = EntryKey.For(entry);
-            if (await entries.InsertAsync(write, feed.Id, key, entry, now) is not { } entryId) continue;
+            var story = StoryKey.For(entry);
+            if (await entries.InsertAsync(write, feed.Id, key, entry, now, story.Link, story.Title) is not { } entryId) continue;
             newEntries++;
             if (backlog || applicable.Length == 0) continue;
 
@@ -84,7 +88,14 @@ public sealed partial class FeedRefresher(
             foreach (var rule in applicable)
             {
                 if (rule.Match(matchDocument) is not { } hit) continue;
-                if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now) is not { } matchId) continue;
+                // The same story through another feed (or re-posted) is recorded as a duplicate, not alerted again.
+                var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, titleSince);
+                if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier) is not { } matchId) continue;
+                if (earlier is not null)
+                {
+                    duplicates++;
+                    continue;
+                }
                 foreach (var notifier in rule.Notify.Count > 0 ? rule.Notify : config.NotifierNames)
                 {
                     var alert = new Alert
@@ -111,7 +122,7 @@ public sealed partial class FeedRefresher(
         }
         await feeds.RecordCheckAsync(write, Success(feed, now, fetch, document.Title, document.Link, document.Ttl));
         await write.CommitAsync(cancellationToken);
-        return (newEntries, alerts);
+        return (newEntries, alerts, duplicates);
     }
 
     private async Task<RefreshReport> RecordFailureAsync(FeedRow feed, RefreshReport report, string error, int? status,

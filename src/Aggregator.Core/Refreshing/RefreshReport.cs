@@ -9,6 +9,8 @@ public sealed record RefreshReport(string Feed, string Url)
     public int EntriesSeen { get; init; }
     public int NewEntries { get; init; }
     public int Alerts { get; init; }
+    /// <summary>Matches of stories the rule had already alerted on through another entry: recorded, not sent.</summary>
+    public int Duplicates { get; init; }
     /// <summary>True for a feed's first successful poll, whose backlog is stored without alerting.</summary>
     public bool Backlog { get; init; }
     public string? Error { get; init; }

@@ -60,6 +60,7 @@ internal static class PollCommand
         if (report.NotModified) return $"ok    {name}  {status,3}  not modified  {ms}";
         var what = $"{report.EntriesSeen} entries, {report.NewEntries} new";
         what += report.Backlog ? " (first poll: stored without alerting)" : $", {report.Alerts} alerts";
+        if (report.Duplicates > 0) what += $", {report.Duplicates} duplicate stories not alerted";
         if (report.Problems.Count > 0) what += $"; {report.Problems.Count} problems: {report.Problems[0]}";
         return $"ok    {name}  {status,3}  {what}  {ms}";
     }

@@ -150,6 +150,38 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSameStoryThroughTwoFeedsAlertsOnceAndTheOtherIsRecordedAsADuplicate()
+    {
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta"));
+        Assert.Equal(0, (await Poll()).ExitCode);
+
+        // Same article, links differing only by tracking parameters, www and a trailing slash; and a
+        // re-titled copy elsewhere with the same headline words.
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha",
+            new Rss.Item("a-1", "New sanctions hit Hezbollah and Russia", Link: "https://news.example/story?utm_source=alpha"),
+            new Rss.Item("a-2", "Russia, Hezbollah: talks collapse", Link: "https://news.example/talks")));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta",
+            new Rss.Item("b-1", "New sanctions hit Hezbollah & Russia", Link: "https://www.news.example/story/?utm_medium=beta"),
+            new Rss.Item("b-2", "RUSSIA, HEZBOLLAH — talks collapse", Link: "https://other.example/copy")));
+        var result = await Poll();
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("duplicate stories not alerted", result.StdOut);
+
+        var hooks = await _webhook.WaitForRequestsAsync(3, TimeSpan.FromSeconds(10));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        // hezbollah-russia: one alert per story, from whichever feed was stored first (they are polled in
+        // parallel); sanctions (Beta only): b-1 is new for that rule.
+        var alerted = _webhook.Requests.Select(h => JsonNode.Parse(h.BodyText)!).Select(b => $"{b["rule"]} {b["entry"]!["id"]}").ToList();
+        Assert.Equal(3, alerted.Count);
+        Assert.Contains("sanctions b-1", alerted);
+        Assert.Single(alerted, a => a is "hezbollah-russia a-1" or "hezbollah-russia b-1");
+        Assert.Single(alerted, a => a is "hezbollah-russia a-2" or "hezbollah-russia b-2");
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM matches WHERE duplicate_of IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task ABrokenFeedIsReportedAndStoredWhileTheOthersAreRead()
     {
         Configure();
