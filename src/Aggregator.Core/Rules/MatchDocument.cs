@@ -5,7 +5,8 @@ namespace Aggregator.Rules;
 public sealed class MatchDocument
 {
     private static readonly Fields[] Searchable = [Fields.Title, Fields.Summary, Fields.Content, Fields.Author, Fields.Feed];
-    private readonly Dictionary<Fields, FieldText> _fields = [];
+    // Indexed by the field's bit position: a lookup per rule per entry, so no dictionary.
+    private readonly FieldText?[] _fields = new FieldText?[8];
 
     private MatchDocument(EntryFields entry)
     {
@@ -13,7 +14,7 @@ public sealed class MatchDocument
         foreach (var field in Searchable)
         {
             var text = Raw(field);
-            if (!string.IsNullOrEmpty(text)) _fields[field] = new FieldText(text, TextTokens.Split(text));
+            if (!string.IsNullOrEmpty(text)) _fields[Slot(field)] = new FieldText(text, TextTokens.Split(text));
         }
         Categories = (entry.Categories ?? []).Select(c => string.Join(' ', TextTokens.Split(c))).ToArray();
         Url = entry.Url?.ToLowerInvariant() ?? "";
@@ -25,7 +26,9 @@ public sealed class MatchDocument
 
     public static MatchDocument Create(EntryFields fields) => new(fields);
 
-    internal FieldText? Field(Fields field) => _fields.GetValueOrDefault(field);
+    internal FieldText? Field(Fields field) => _fields[Slot(field)];
+
+    private static int Slot(Fields field) => System.Numerics.BitOperations.TrailingZeroCount((int)field);
 
     internal string? Raw(Fields field) => field switch
     {
@@ -53,8 +56,21 @@ public sealed class MatchDocument
             }
         }
 
+        private string[]? _sorted;
+
         public string Raw { get; }
         public List<string> Tokens { get; }
         public Dictionary<string, List<int>> Positions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Whether any word starts with <paramref name="prefix"/>: a binary search over the distinct
+        /// words, sorted once per field on first use (most entries meet no prefix rule).</summary>
+        public bool HasPrefix(string prefix)
+        {
+            _sorted ??= Positions.Keys.Order(StringComparer.Ordinal).ToArray();
+            var at = Array.BinarySearch(_sorted, prefix, StringComparer.Ordinal);
+            if (at >= 0) return true;
+            at = ~at;
+            return at < _sorted.Length && _sorted[at].StartsWith(prefix, StringComparison.Ordinal);
+        }
     }
 }

@@ -3,9 +3,11 @@ namespace Aggregator.Rules;
 /// <summary>a NEAR/n b: both in the same field, at most n words apart, in either order.</summary>
 internal sealed class NearNode(WordsNode left, WordsNode right, int distance, Fields fields) : QueryNode
 {
+    private readonly Fields[] _textFields = WordsNode.TextFields(fields).ToArray();
+
     public override bool Matches(MatchDocument document, List<string>? hits)
     {
-        foreach (var field in WordsNode.TextFields(fields))
+        foreach (var field in _textFields)
         {
             if (document.Field(field) is not { } text) continue;
             var rights = right.Occurrences(text).ToList();

@@ -3,6 +3,9 @@ namespace Aggregator.Rules;
 /// <summary>A word, a prefix (iran*) or a "phrase": folded words that must follow each other in one field.</summary>
 internal sealed class WordsNode(string display, string[] words, bool prefix, Fields fields, string raw) : QueryNode
 {
+    // Resolved once: this runs for every rule on every entry.
+    private readonly Fields[] _textFields = TextFields(fields).ToArray();
+
     public string Display { get; } = display;
 
     public override bool Matches(MatchDocument document, List<string>? hits)
@@ -23,9 +26,12 @@ internal sealed class WordsNode(string display, string[] words, bool prefix, Fie
                 if (prefix ? category.StartsWith(wanted, StringComparison.Ordinal) : category == wanted) return true;
             }
         }
-        foreach (var field in TextFields(fields))
+        foreach (var field in _textFields)
         {
-            if (document.Field(field) is { } text && Occurrences(text).Any()) return true;
+            if (document.Field(field) is not { } text) continue;
+            // The common cases without enumerating positions: one word, or one prefix.
+            if (words.Length == 1 && (prefix ? text.HasPrefix(words[0]) : text.Positions.ContainsKey(words[0]))) return true;
+            if (words.Length > 1 && Occurrences(text).Any()) return true;
         }
         return false;
     }
@@ -42,15 +48,26 @@ internal sealed class WordsNode(string display, string[] words, bool prefix, Fie
             yield break;
         }
         var tokens = text.Tokens;
-        for (var start = 0; start + words.Length <= tokens.Count; start++)
+        if (words.Length > 1)
         {
-            var all = true;
-            for (var i = 0; i < words.Length && all; i++)
+            // A phrase can only start where its first word is.
+            if (!text.Positions.TryGetValue(words[0], out var starts)) yield break;
+            foreach (var start in starts)
             {
-                var last = i == words.Length - 1;
-                all = prefix && last ? tokens[start + i].StartsWith(words[i], StringComparison.Ordinal) : tokens[start + i] == words[i];
+                if (start + words.Length > tokens.Count) continue;
+                var all = true;
+                for (var i = 1; i < words.Length && all; i++)
+                {
+                    var last = i == words.Length - 1;
+                    all = prefix && last ? tokens[start + i].StartsWith(words[i], StringComparison.Ordinal) : tokens[start + i] == words[i];
+                }
+                if (all) yield return (start, start + words.Length - 1);
             }
-            if (all) yield return (start, start + words.Length - 1);
+            yield break;
+        }
+        for (var at = 0; at < tokens.Count; at++) // a single prefix word, for NEAR
+        {
+            if (tokens[at].StartsWith(words[0], StringComparison.Ordinal)) yield return (at, at);
         }
     }
 
