@@ -21,6 +21,8 @@ var shapes = new Func<string>[]
     () => $"{Term()} NEAR/5 {Term()}",
 };
 var rules = Enumerable.Range(0, ruleCount).Select(i => Query.Parse(shapes[i % shapes.Length]())).ToArray();
+// As the refresher does it: rules filed by the words they need; only candidates are evaluated.
+var index = new RuleIndex<Query>(rules.Select(r => (r, r)));
 var entries = Enumerable.Range(0, Math.Min(entryCount, 20_000))
     .Select(_ => new EntryFields(Words(10), Words(60), random.Next(4) == 0 ? Words(300) : null)).ToArray();
 
@@ -48,7 +50,7 @@ int Run(IEnumerable<EntryFields> batch, out long hits)
     foreach (var entry in batch)
     {
         var document = MatchDocument.Create(entry);
-        foreach (var rule in rules)
+        foreach (var rule in index.Candidates(document))
         {
             if (rule.Match(document) is not null) hits++;
         }

@@ -1,4 +1,8 @@
 namespace Aggregator.Configuration;
 
 /// <summary>What config/feeds.json and config/rules.json say, checked.</summary>
-public sealed record AggregatorConfig(IReadOnlyList<FeedDefinition> Feeds, IReadOnlyList<RuleDefinition> Rules);
+public sealed record AggregatorConfig(IReadOnlyList<FeedDefinition> Feeds, IReadOnlyList<RuleDefinition> Rules)
+{
+    /// <summary>The rules filed by the words they need, so an entry evaluates only the rules it can match.</summary>
+    public Rules.RuleIndex<RuleDefinition> RuleIndex { get; } = new(Rules.Select(r => (r, r.Query)));
+}

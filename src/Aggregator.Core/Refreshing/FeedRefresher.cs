@@ -66,9 +66,9 @@ public sealed partial class FeedRefresher(
     private async Task<(int NewEntries, int Alerts, int Duplicates)> StoreAsync(FeedRow feed, ParsedFeed document, FetchResult fetch,
         bool backlog, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var rules = config.Current.Rules;
+        var current = config.Current; // one snapshot for the whole poll, even if rules.json is reloaded meanwhile
         var tags = feed.TagList;
-        var applicable = rules.Where(r => r.AppliesTo(feed.Name, tags)).ToArray();
+        var anyRule = current.Rules.Any(r => r.AppliesTo(feed.Name, tags));
         int newEntries = 0, alerts = 0, duplicates = 0;
         var titleSince = now - delivery.Value.DuplicateTitleWindow;
 
@@ -81,13 +81,13 @@ public sealed partial class FeedRefresher(
             var story = StoryKey.For(entry);
             if (await entries.InsertAsync(write, feed.Id, key, entry, now, story.Link, story.Title) is not { } entryId) continue;
             newEntries++;
-            if (backlog || applicable.Length == 0) continue;
+            if (backlog || !anyRule) continue;
 
             var matchDocument = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content,
                 entry.Author, entry.Categories, entry.Link, feed.Name));
-            foreach (var rule in applicable)
+            foreach (var rule in current.RuleIndex.Candidates(matchDocument))
             {
-                if (rule.Match(matchDocument) is not { } hit) continue;
+                if (!rule.AppliesTo(feed.Name, tags) || rule.Match(matchDocument) is not { } hit) continue;
                 // The same story through another feed (or re-posted) is recorded as a duplicate, not alerted again.
                 var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, titleSince);
                 if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier) is not { } matchId) continue;

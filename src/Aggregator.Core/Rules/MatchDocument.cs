@@ -26,6 +26,20 @@ public sealed class MatchDocument
 
     public static MatchDocument Create(EntryFields fields) => new(fields);
 
+    /// <summary>Every distinct folded word of the entry, in any field (categories included).</summary>
+    internal IEnumerable<string> Words()
+    {
+        foreach (var field in _fields)
+        {
+            if (field is null) continue;
+            foreach (var word in field.Positions.Keys) yield return word;
+        }
+        foreach (var category in Categories)
+        {
+            foreach (var word in category.Split(' ', StringSplitOptions.RemoveEmptyEntries)) yield return word;
+        }
+    }
+
     internal FieldText? Field(Fields field) => _fields[Slot(field)];
 
     private static int Slot(Fields field) => System.Numerics.BitOperations.TrailingZeroCount((int)field);

@@ -5,6 +5,8 @@ internal sealed class NearNode(WordsNode left, WordsNode right, int distance, Fi
 {
     private readonly Fields[] _textFields = WordsNode.TextFields(fields).ToArray();
 
+    public override IReadOnlySet<string>? RequiredWords() => left.RequiredWords() ?? right.RequiredWords();
+
     public override bool Matches(MatchDocument document, List<string>? hits)
     {
         foreach (var field in _textFields)

@@ -9,6 +9,7 @@ public sealed class Query
     {
         Text = text;
         _root = root;
+        RequiredWords = root.RequiredWords();
     }
 
     public string Text { get; }
@@ -25,6 +26,10 @@ public sealed class Query
         _root.Matches(document, hits);
         return new QueryMatch(hits);
     }
+
+    /// <summary>Words of which the entry must contain at least one to match, or null when the query can match
+    /// without any (NOT alone, /regex/, a lone prefix). An optimisation hint: the matcher still decides.</summary>
+    public IReadOnlySet<string>? RequiredWords { get; }
 
     public override string ToString() => Text;
 }

@@ -5,10 +5,18 @@ namespace Aggregator.Rules;
 internal abstract class QueryNode
 {
     public abstract bool Matches(MatchDocument document, List<string>? hits);
+
+    /// <summary>Words of which at least one must be in the entry for this node to match, for the rule index;
+    /// null when no such set exists (NOT, regex, prefixes, url:), and the node is then always evaluated.</summary>
+    public abstract IReadOnlySet<string>? RequiredWords();
 }
 
 internal sealed class AndNode(QueryNode[] parts) : QueryNode
 {
+    // Any one part's requirement will do; the smallest set narrows candidates most.
+    public override IReadOnlySet<string>? RequiredWords() =>
+        parts.Select(p => p.RequiredWords()).Where(r => r is not null).MinBy(r => r!.Count);
+
     public override bool Matches(MatchDocument document, List<string>? hits)
     {
         foreach (var part in parts)
@@ -21,6 +29,17 @@ internal sealed class AndNode(QueryNode[] parts) : QueryNode
 
 internal sealed class OrNode(QueryNode[] parts) : QueryNode
 {
+    public override IReadOnlySet<string>? RequiredWords()
+    {
+        var union = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            if (part.RequiredWords() is not { } words) return null;
+            union.UnionWith(words);
+        }
+        return union;
+    }
+
     public override bool Matches(MatchDocument document, List<string>? hits)
     {
         var any = false;
@@ -36,5 +55,7 @@ internal sealed class OrNode(QueryNode[] parts) : QueryNode
 
 internal sealed class NotNode(QueryNode inner) : QueryNode
 {
+    public override IReadOnlySet<string>? RequiredWords() => null;
+
     public override bool Matches(MatchDocument document, List<string>? hits) => !inner.Matches(document, null);
 }

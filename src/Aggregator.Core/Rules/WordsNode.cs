@@ -8,6 +8,9 @@ internal sealed class WordsNode(string display, string[] words, bool prefix, Fie
 
     public string Display { get; } = display;
 
+    public override IReadOnlySet<string>? RequiredWords() =>
+        (fields & Fields.Url) != 0 || (prefix && words.Length == 1) ? null : new HashSet<string>([words[0]], StringComparer.Ordinal);
+
     public override bool Matches(MatchDocument document, List<string>? hits)
     {
         if (!MatchesAnyField(document)) return false;
