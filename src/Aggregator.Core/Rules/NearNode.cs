@@ -5,7 +5,7 @@ internal sealed class NearNode(WordsNode left, WordsNode right, int distance, Fi
 {
     private readonly Fields[] _textFields = WordsNode.TextFields(fields).ToArray();
 
-    public override IReadOnlySet<string>? RequiredWords() => left.RequiredWords() ?? right.RequiredWords();
+    public override IReadOnlySet<string>? RequiredWords(Fields indexed) => left.RequiredWords(indexed) ?? right.RequiredWords(indexed);
 
     public override bool Matches(MatchDocument document, List<string>? hits)
     {

@@ -9,7 +9,8 @@ public sealed class Query
     {
         Text = text;
         _root = root;
-        RequiredWords = root.RequiredWords();
+        RequiredWords = root.RequiredWords(Fields.Text | Fields.Author | Fields.Category | Fields.Feed);
+        RequiredTextWords = root.RequiredWords(Fields.Text);
     }
 
     public string Text { get; }
@@ -30,6 +31,9 @@ public sealed class Query
     /// <summary>Words of which the entry must contain at least one to match, or null when the query can match
     /// without any (NOT alone, /regex/, a lone prefix). An optimisation hint: the matcher still decides.</summary>
     public IReadOnlySet<string>? RequiredWords { get; }
+
+    /// <summary>The same, counting only title, summary and content: what a full-text index of those finds.</summary>
+    public IReadOnlySet<string>? RequiredTextWords { get; }
 
     public override string ToString() => Text;
 }

@@ -8,14 +8,14 @@ internal abstract class QueryNode
 
     /// <summary>Words of which at least one must be in the entry for this node to match, for the rule index;
     /// null when no such set exists (NOT, regex, prefixes, url:), and the node is then always evaluated.</summary>
-    public abstract IReadOnlySet<string>? RequiredWords();
+    public abstract IReadOnlySet<string>? RequiredWords(Fields indexed);
 }
 
 internal sealed class AndNode(QueryNode[] parts) : QueryNode
 {
     // Any one part's requirement will do; the smallest set narrows candidates most.
-    public override IReadOnlySet<string>? RequiredWords() =>
-        parts.Select(p => p.RequiredWords()).Where(r => r is not null).MinBy(r => r!.Count);
+    public override IReadOnlySet<string>? RequiredWords(Fields indexed) =>
+        parts.Select(p => p.RequiredWords(indexed)).Where(r => r is not null).MinBy(r => r!.Count);
 
     public override bool Matches(MatchDocument document, List<string>? hits)
     {
@@ -29,12 +29,12 @@ internal sealed class AndNode(QueryNode[] parts) : QueryNode
 
 internal sealed class OrNode(QueryNode[] parts) : QueryNode
 {
-    public override IReadOnlySet<string>? RequiredWords()
+    public override IReadOnlySet<string>? RequiredWords(Fields indexed)
     {
         var union = new HashSet<string>(StringComparer.Ordinal);
         foreach (var part in parts)
         {
-            if (part.RequiredWords() is not { } words) return null;
+            if (part.RequiredWords(indexed) is not { } words) return null;
             union.UnionWith(words);
         }
         return union;
@@ -55,7 +55,7 @@ internal sealed class OrNode(QueryNode[] parts) : QueryNode
 
 internal sealed class NotNode(QueryNode inner) : QueryNode
 {
-    public override IReadOnlySet<string>? RequiredWords() => null;
+    public override IReadOnlySet<string>? RequiredWords(Fields indexed) => null;
 
     public override bool Matches(MatchDocument document, List<string>? hits) => !inner.Matches(document, null);
 }

@@ -7,7 +7,7 @@ internal sealed class RegexNode(string display, Regex regex, Fields fields) : Qu
 {
     private static readonly Fields[] All = [Fields.Title, Fields.Summary, Fields.Content, Fields.Author, Fields.Category, Fields.Url, Fields.Feed];
 
-    public override IReadOnlySet<string>? RequiredWords() => null;
+    public override IReadOnlySet<string>? RequiredWords(Fields indexed) => null;
 
     public override bool Matches(MatchDocument document, List<string>? hits)
     {

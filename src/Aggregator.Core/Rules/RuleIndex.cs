@@ -1,7 +1,7 @@
 namespace Aggregator.Rules;
 
 /// <summary>Finds which of many queries can match an entry without evaluating them all: each query is filed
-/// under the words it cannot match without (see <see cref="Query.RequiredWords"/>), so an entry only
+/// under the words it cannot match without (<see cref="Query.RequiredWords"/>), so an entry only
 /// evaluates the queries filed under its own words, plus the few that need no word.</summary>
 /// <typeparam name="T">What a query belongs to (a rule).</typeparam>
 public sealed class RuleIndex<T>

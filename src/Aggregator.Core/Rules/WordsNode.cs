@@ -8,8 +8,9 @@ internal sealed class WordsNode(string display, string[] words, bool prefix, Fie
 
     public string Display { get; } = display;
 
-    public override IReadOnlySet<string>? RequiredWords() =>
-        (fields & Fields.Url) != 0 || (prefix && words.Length == 1) ? null : new HashSet<string>([words[0]], StringComparer.Ordinal);
+    // A word can stand for the node only if every field it looks at is indexed.
+    public override IReadOnlySet<string>? RequiredWords(Fields indexed) =>
+        (fields & ~indexed) != 0 || (prefix && words.Length == 1) ? null : new HashSet<string>([words[0]], StringComparer.Ordinal);
 
     public override bool Matches(MatchDocument document, List<string>? hits)
     {

@@ -50,6 +50,47 @@ public sealed class EntryStore(Database database)
         LIMIT @Limit
         """;
 
+    private const string IndexNewEntries = """
+        INSERT INTO entries_fts (rowid, title, summary, content)
+        SELECT id, title, summary, content FROM entries WHERE id > (SELECT last_entry_id FROM search_index) ORDER BY id
+        """;
+
+    private const string MarkIndexed = "UPDATE search_index SET last_entry_id = (SELECT COALESCE(max(id), 0) FROM entries)";
+
+    /// <summary>Adds the entries stored since the last search to the full-text index.</summary>
+    /// <returns>How many entries were indexed.</returns>
+    public async Task<int> UpdateSearchIndexAsync(CancellationToken cancellationToken = default)
+    {
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        var indexed = await write.Connection.ExecuteAsync(IndexNewEntries, transaction: write.Transaction);
+        await write.Connection.ExecuteAsync(MarkIndexed, transaction: write.Transaction);
+        await write.CommitAsync(cancellationToken);
+        return indexed;
+    }
+
+    private const string SelectCandidatesNewestFirst = """
+        SELECT e.*, f.name AS feed_name, f.tags AS feed_tags
+        FROM entries e JOIN feeds f ON f.id = e.feed_id
+        WHERE e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @Match)
+          AND (@Feed IS NULL OR f.name = @Feed)
+          AND (@Since IS NULL OR COALESCE(e.published_at, e.fetched_at) >= @Since)
+        ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
+        """;
+
+    /// <summary>Newest first, the entries whose title, summary or content holds at least one of the words
+    /// (full-text index, as of the last <see cref="UpdateSearchIndexAsync"/>): candidates for a query whose
+    /// required words these are; the caller still matches.</summary>
+    public async IAsyncEnumerable<EntryRow> ScanContainingAnyAsync(IReadOnlySet<string> words, string? feed, DateTimeOffset? since,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Each word quoted: FTS5 query syntax (AND, NEAR, *, -) must not apply to the user's words.
+        var match = string.Join(" OR ", words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        var parameters = new { Match = match, Feed = feed, Since = Iso.ToText(since) };
+        await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(SelectCandidatesNewestFirst, parameters).WithCancellation(cancellationToken))
+            yield return row;
+    }
+
     /// <summary>Newest first, by published date (or when we first saw it, for entries without one).</summary>
     public async Task<IReadOnlyList<EntryRow>> ListAsync(string? feed, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
     {

@@ -33,7 +33,21 @@ internal static class SearchCommand
 
             var found = 0;
             var max = parse.GetValue(limit);
-            await foreach (var row in host.Services.GetRequiredService<EntryStore>().ScanAsync(parse.GetValue(EntriesCommand.Feed), since, cancellationToken: cancellationToken))
+            var store = host.Services.GetRequiredService<EntryStore>();
+            var feed = parse.GetValue(EntriesCommand.Feed);
+            // The full-text index narrows the scan when the query needs some word, spelled in plain ASCII
+            // (the index splits other scripts differently from the matcher); the matcher has the last word.
+            IAsyncEnumerable<EntryRow> rows;
+            if (query.RequiredTextWords is { } words && words.All(w => w.All(char.IsAsciiLetterOrDigit)))
+            {
+                await store.UpdateSearchIndexAsync(cancellationToken);
+                rows = store.ScanContainingAnyAsync(words, feed, since, cancellationToken);
+            }
+            else
+            {
+                rows = store.ScanAsync(feed, since, cancellationToken: cancellationToken);
+            }
+            await foreach (var row in rows)
             {
                 if (query.Match(row.ToMatchDocument()) is not { } hit) continue;
                 EntryOutput.Write(row, parse.GetValue(EntriesCommand.Json), hit.Terms);
