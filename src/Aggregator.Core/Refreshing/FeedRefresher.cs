@@ -78,19 +78,20 @@ public sealed partial class FeedRefresher(
         {
             var entry = document.Entries[i];
             var key = EntryKey.For(entry);
-            var story = StoryKey.For(entry);
-            if (await entries.InsertAsync(write, feed.Id, key, entry, now, story.Link, story.Title) is not { } entryId) continue;
+            if (await entries.InsertAsync(write, feed.Id, key, entry, now) is not { } entryId) continue;
             newEntries++;
             if (backlog || !anyRule) continue;
 
             var matchDocument = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content,
                 entry.Author, entry.Categories, entry.Link, feed.Name));
+            StoryKey? story = null; // computed for the few entries a rule matches
             foreach (var rule in current.RuleIndex.Candidates(matchDocument))
             {
                 if (!rule.AppliesTo(feed.Name, tags) || rule.Match(matchDocument) is not { } hit) continue;
+                story ??= StoryKey.For(entry);
                 // The same story through another feed (or re-posted) is recorded as a duplicate, not alerted again.
                 var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, titleSince);
-                if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier) is not { } matchId) continue;
+                if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier, story.Link, story.Title) is not { } matchId) continue;
                 if (earlier is not null)
                 {
                     duplicates++;

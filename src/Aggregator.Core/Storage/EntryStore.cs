@@ -9,17 +9,16 @@ public sealed class EntryStore(Database database)
 {
     private const string Insert = """
         INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
-                             summary_html, content_html, categories, published_at, updated_at, fetched_at, story_link, story_title)
+                             summary_html, content_html, categories, published_at, updated_at, fetched_at)
         VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
-                @SummaryHtml, @ContentHtml, @Categories, @PublishedAt, @UpdatedAt, @FetchedAt, @StoryLink, @StoryTitle)
+                @SummaryHtml, @ContentHtml, @Categories, @PublishedAt, @UpdatedAt, @FetchedAt)
         ON CONFLICT (feed_id, entry_key) DO NOTHING
         RETURNING id
         """;
 
     /// <summary>Stores the entry unless the feed already has one with this key.</summary>
     /// <returns>The new row's id, or null when the entry was already stored.</returns>
-    public Task<long?> InsertAsync(WriteScope write, long feedId, string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt,
-        string? storyLink = null, string? storyTitle = null) =>
+    public Task<long?> InsertAsync(WriteScope write, long feedId, string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt) =>
         write.Connection.QuerySingleOrDefaultAsync<long?>(Insert, new
         {
             FeedId = feedId,
@@ -37,8 +36,6 @@ public sealed class EntryStore(Database database)
             PublishedAt = Iso.ToText(entry.Published ?? entry.Updated),
             UpdatedAt = Iso.ToText(entry.Updated),
             FetchedAt = Iso.ToText(fetchedAt),
-            StoryLink = storyLink,
-            StoryTitle = storyTitle,
         }, write.Transaction);
 
     private const string SelectNewestFirst = """

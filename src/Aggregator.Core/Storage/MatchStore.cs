@@ -7,15 +7,16 @@ namespace Aggregator.Storage;
 public sealed class MatchStore
 {
     private const string Insert = """
-        INSERT INTO matches (entry_id, rule, terms, matched_at, duplicate_of)
-        VALUES (@EntryId, @Rule, @Terms, @MatchedAt, @DuplicateOf)
+        INSERT INTO matches (entry_id, rule, terms, matched_at, duplicate_of, story_link, story_title)
+        VALUES (@EntryId, @Rule, @Terms, @MatchedAt, @DuplicateOf, @StoryLink, @StoryTitle)
         ON CONFLICT (entry_id, rule) DO NOTHING
         RETURNING id
         """;
 
     /// <returns>The match id, or null when this rule had already matched this entry.</returns>
     /// <param name="duplicateOf">The earlier match of the same story by this rule, when this one is a duplicate.</param>
-    public Task<long?> InsertAsync(WriteScope write, long entryId, string rule, IReadOnlyList<string> terms, DateTimeOffset matchedAt, long? duplicateOf = null) =>
+    public Task<long?> InsertAsync(WriteScope write, long entryId, string rule, IReadOnlyList<string> terms, DateTimeOffset matchedAt,
+        long? duplicateOf = null, string? storyLink = null, string? storyTitle = null) =>
         write.Connection.QuerySingleOrDefaultAsync<long?>(Insert, new
         {
             EntryId = entryId,
@@ -23,14 +24,17 @@ public sealed class MatchStore
             Terms = JsonSerializer.Serialize(terms),
             MatchedAt = Iso.ToText(matchedAt),
             DuplicateOf = duplicateOf,
+            StoryLink = storyLink,
+            StoryTitle = storyTitle,
         }, write.Transaction);
 
     private const string SelectEarlierStory = """
-        SELECT m.id FROM matches m JOIN entries e ON e.id = m.entry_id
-        WHERE m.rule = @Rule AND m.duplicate_of IS NULL AND m.entry_id <> @EntryId
-          AND ((@StoryLink IS NOT NULL AND e.story_link = @StoryLink)
-            OR (@StoryTitle IS NOT NULL AND e.story_title = @StoryTitle AND m.matched_at >= @TitleSince))
-        ORDER BY m.id
+        SELECT id FROM (
+            SELECT id FROM matches WHERE rule = @Rule AND story_link = @StoryLink AND duplicate_of IS NULL AND entry_id <> @EntryId
+            UNION ALL
+            SELECT id FROM matches WHERE rule = @Rule AND story_title = @StoryTitle AND matched_at >= @TitleSince
+                AND duplicate_of IS NULL AND entry_id <> @EntryId)
+        ORDER BY id
         LIMIT 1
         """;
 

@@ -39,12 +39,8 @@ CREATE TABLE entries (
     published_at TEXT,
     updated_at   TEXT,
     fetched_at   TEXT    NOT NULL,
-    story_link   TEXT,               -- the link without tracking parameters, fragment or case in the host: the same story via any feed
-    story_title  TEXT,               -- the title folded to lowercase words without accents
     UNIQUE (feed_id, entry_key)
 );
-CREATE INDEX entries_story_link ON entries (story_link) WHERE story_link IS NOT NULL;
-CREATE INDEX entries_story_title ON entries (story_title) WHERE story_title IS NOT NULL;
 CREATE INDEX entries_fetched ON entries (fetched_at);
 CREATE INDEX entries_published ON entries (published_at);
 
@@ -55,9 +51,13 @@ CREATE TABLE matches (
     terms      TEXT    NOT NULL DEFAULT '[]',  -- JSON array of the query terms that hit
     matched_at TEXT    NOT NULL,
     duplicate_of INTEGER REFERENCES matches (id),  -- the same story already alerted by this rule: recorded, not sent
+    story_link   TEXT,   -- the entry's link without tracking parameters, fragment, www. or scheme: the same story via any feed
+    story_title  TEXT,   -- the entry's title as lowercase words without accents (three words or more)
     UNIQUE (entry_id, rule)
 );
 CREATE INDEX matches_rule ON matches (rule, matched_at);
+CREATE INDEX matches_story_link ON matches (rule, story_link) WHERE story_link IS NOT NULL;
+CREATE INDEX matches_story_title ON matches (rule, story_title) WHERE story_title IS NOT NULL;
 
 CREATE TABLE outbox (
     id              TEXT    PRIMARY KEY,      -- delivery id: X-Aggregator-Delivery, the email's Message-ID
