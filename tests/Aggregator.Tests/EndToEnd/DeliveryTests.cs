@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using Aggregator.Tests.Support;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Aggregator.Tests.EndToEnd;
+
+/// <summary>Deliveries through failures, with the real executable, a real SMTP server and a real webhook receiver.</summary>
+public sealed class DeliveryTests : IAsyncLifetime
+{
+    private readonly ContentRoot _root = new();
+    private FeedServer _feeds = null!;
+    private SmtpServer _smtp = null!;
+    private WebhookReceiver _webhook = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _feeds = await FeedServer.StartAsync();
+        _smtp = await SmtpServer.StartAsync();
+        _webhook = await WebhookReceiver.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _webhook.DisposeAsync();
+        await _smtp.DisposeAsync();
+        await _feeds.DisposeAsync();
+        _root.Dispose();
+    }
+
+    private void Configure(JsonObject notifiers)
+    {
+        _root.WriteSettings(notifiers: notifiers, aggregator: new JsonObject
+        {
+            ["Delivery"] = new JsonObject { ["FirstRetryDelay"] = "00:00:01", ["MaxRetryDelay"] = "00:00:02" },
+        });
+        _root.WriteFeeds($$"""{ "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" } ] }""");
+        _root.WriteRules("""{ "rules": [ { "name": "r", "query": "Hezbollah" } ] }""");
+    }
+
+    private async Task NewMatchingEntriesAsync(int count)
+    {
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
+        Assert.Equal(0, (await Poll()).ExitCode);
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", Enumerable.Range(0, count).Select(i => new Rss.Item($"n{i}", $"Hezbollah item {i}")).ToArray()));
+    }
+
+    private Task<AggregatorProcess.Result> Poll() => AggregatorProcess.RunAsync(_root.Path, "poll");
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+
+    [Fact]
+    public async Task WhenTheSmtpServerIsDownAlertsWaitAndArriveOnceItIsBack()
+    {
+        Configure(new JsonObject
+        {
+            ["email"] = new JsonObject { ["Type"] = "smtp", ["Host"] = _smtp.Host, ["Port"] = _smtp.Port, ["Security"] = "none", ["From"] = "a@example.test", ["To"] = new JsonArray("b@example.test") },
+        });
+        await NewMatchingEntriesAsync(3);
+        await _smtp.StopAsync();
+
+        var down = await Poll();
+        Assert.Equal(0, down.ExitCode); // the feed was read; delivery waits
+        Assert.Contains("retrying 3", down.StdOut);
+        Assert.Equal(3, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND last_error LIKE '%' || 'SMTP' || '%'"));
+
+        await _smtp.RestartAsync();
+        for (var i = 0; i < 10 && await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'") < 3; i++)
+        {
+            await Task.Delay(1000, TestContext.Current.CancellationToken);
+            await Poll();
+        }
+        var mails = await _smtp.WaitForMessagesAsync(3, TimeSpan.FromSeconds(10));
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(3, _smtp.Messages.Count);
+        Assert.Equal(3, mails.Select(m => m.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AWebhookThatAnswers400IsDeadLetteredWithTheReasonAndCanBeRequeued()
+    {
+        Configure(new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } });
+        await NewMatchingEntriesAsync(1);
+        _webhook.Enqueue(new ScriptedResponse(400, "bad payload"));
+
+        var result = await Poll();
+        Assert.Contains("dead-lettered 1", result.StdOut);
+        var failed = await AggregatorProcess.RunAsync(_root.Path, "outbox", "--failed", "--json");
+        var row = JsonNode.Parse(failed.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single())!;
+        Assert.Equal("dead", row["status"]!.GetValue<string>());
+        Assert.Contains("answered 400", row["lastError"]!.GetValue<string>());
+        Assert.Contains("bad payload", row["lastError"]!.GetValue<string>());
+
+        // Nothing more is sent on its own; a requeue sends it again with the same delivery id.
+        Assert.Equal(0, (await Poll()).ExitCode);
+        Assert.Single(_webhook.Requests);
+        var retry = await AggregatorProcess.RunAsync(_root.Path, "outbox", "retry", "--all");
+        Assert.Contains("1 deliveries requeued", retry.StdOut);
+        Assert.Equal(0, (await Poll()).ExitCode);
+        Assert.Equal(2, _webhook.Requests.Count);
+        Assert.Equal(_webhook.Requests[0].Header("X-Aggregator-Delivery"), _webhook.Requests[1].Header("X-Aggregator-Delivery"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
+    }
+
+    [Fact]
+    public async Task AHangingWebhookTimesOutAndTheRestOfTheOutboxKeepsMoving()
+    {
+        Configure(new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url, ["Timeout"] = "00:00:01" } });
+        await NewMatchingEntriesAsync(20);
+        _webhook.Enqueue(ScriptedResponse.Hanging);
+
+        var started = DateTime.UtcNow;
+        var result = await Poll();
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+        Assert.Contains("delivered 19, retrying 1", result.StdOut);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND last_error LIKE '%no answer within 1 s%'"));
+    }
+}
