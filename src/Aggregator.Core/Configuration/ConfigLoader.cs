@@ -11,7 +11,7 @@ public static class ConfigLoader
     public const string RulesFile = "rules.json";
 
     private static readonly string[] FeedKeys = ["name", "url", "interval", "tags"];
-    private static readonly string[] RuleKeys = ["name", "query", "exclude", "feeds", "notify"];
+    private static readonly string[] RuleKeys = ["name", "query", "exclude", "feeds", "notify", "digest"];
 
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -136,13 +136,21 @@ public static class ConfigLoader
         var exclude = CompileQuery(item, "exclude", where, errors, required: false);
         var feeds = StringList(item, "feeds", where, errors);
         var notify = StringList(item, "notify", where, errors);
+        TimeSpan? digest = null;
+        if (item.TryGetProperty("digest", out var digestElement))
+        {
+            if (digestElement.ValueKind == JsonValueKind.String && Duration.TryParse(digestElement.GetString(), out var period) && period <= TimeSpan.FromDays(7))
+                digest = period;
+            else
+                errors.Add($"{where}: \"digest\" must be {Duration.Hint} (at most 7d), the period whose matches go out in one message; got {digestElement.GetRawText()}");
+        }
         if (name is null || query is null) return;
         if (rules.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
         {
             errors.Add($"{where}: another rule is already named \"{name}\"; names must be unique");
             return;
         }
-        rules.Add(new RuleDefinition(name, query, exclude, feeds, notify));
+        rules.Add(new RuleDefinition(name, query, exclude, feeds, notify, digest));
     }
 
     private static Query? CompileQuery(JsonElement item, string key, string where, List<string> errors, bool required)

@@ -23,7 +23,9 @@ public sealed class DeliveryOptions
     /// as a duplicate and not sent (the same link is a duplicate at any distance).</summary>
     public TimeSpan DuplicateTitleWindow { get; set; } = TimeSpan.FromDays(3);
 
-    /// <summary>Deliveries sent at once.</summary>
+    /// <summary>Deliveries in flight at once. Each one in flight is one that a crash between "sent" and
+    /// "recorded" sends again (same delivery id); 1 keeps that to at most one per crash and still delivers
+    /// thousands per second to a fast receiver. Raise it for slow receivers.</summary>
     [Range(1, 256)]
-    public int MaxConcurrency { get; set; } = 8;
+    public int MaxConcurrency { get; set; } = 1;
 }

@@ -5,7 +5,9 @@ namespace Aggregator.Configuration;
 /// <summary>One rule from config/rules.json, its query already compiled.</summary>
 /// <param name="Feeds">Feed names and "tag:x" scopes; empty means every feed.</param>
 /// <param name="Notify">Notifier names; empty means every configured notifier.</param>
-public sealed record RuleDefinition(string Name, Query Query, Query? Exclude, IReadOnlyList<string> Feeds, IReadOnlyList<string> Notify)
+/// <param name="Digest">When set, matches are gathered per period of this length and sent as one message at its end.</param>
+public sealed record RuleDefinition(string Name, Query Query, Query? Exclude, IReadOnlyList<string> Feeds, IReadOnlyList<string> Notify,
+    TimeSpan? Digest = null)
 {
     /// <summary>The terms that hit when the query matches and the exclude query does not; null otherwise.</summary>
     public QueryMatch? Match(MatchDocument document) =>

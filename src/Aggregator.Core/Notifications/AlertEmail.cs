@@ -55,6 +55,57 @@ public static class AlertEmail
         return message;
     }
 
+    /// <summary>The subject names the rule and the count, so a day of digests reads as a list in the inbox.</summary>
+    public static string DigestSubject(Digest digest) =>
+        AlertText.Truncate($"[{AlertText.OneLine(digest.Rule)}] {digest.Summary}", MaxSubjectLength);
+
+    /// <summary>One message for a digest: every match of the period, oldest first, each with its link, feed,
+    /// date, matched terms and a short teaser; the full summaries are one click away.</summary>
+    public static MimeMessage BuildDigest(Digest digest, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
+    {
+        var message = new MimeMessage
+        {
+            Subject = DigestSubject(digest),
+            MessageId = MessageId(digest.DeliveryId),
+            Date = now,
+        };
+        message.From.Add(from);
+        message.To.AddRange(to);
+        message.Headers.Add("X-Aggregator-Delivery", digest.DeliveryId);
+        message.Headers.Add("X-Aggregator-Rule", AlertText.OneLine(digest.Rule));
+        message.Headers.Add("X-Aggregator-Digest", digest.Alerts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+
+        var text = new StringBuilder();
+        text.Append("Rule ").Append(digest.Rule).Append(": ").AppendLine(digest.Summary).AppendLine();
+        var number = 0;
+        foreach (var alert in digest.Alerts)
+            text.Append(++number).Append(". ").Append(AlertText.DigestItem(alert).Replace("\n", "\n   ")).AppendLine();
+        text.Append("-- \nSent by Aggregator, delivery ").Append(digest.DeliveryId).Append('\n');
+
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(DigestSubject(digest)))
+            .Append("</title></head>\n<body style=\"font-family: sans-serif; line-height: 1.4\">\n<h2 style=\"margin: 0 0 0.5em\">")
+            .Append(WebUtility.HtmlEncode(digest.Rule)).Append(": ").Append(WebUtility.HtmlEncode(digest.Summary))
+            .Append("</h2>\n<ol>\n");
+        foreach (var alert in digest.Alerts)
+        {
+            var title = TermHighlighter.ToHtml(AlertText.Title(alert), alert.MatchedTerms);
+            html.Append("<li style=\"margin-bottom: 0.8em\"><strong>");
+            html.Append(SafeLink(alert.Link) is { } link ? $"<a href=\"{WebUtility.HtmlEncode(link)}\">{title}</a>" : title);
+            html.Append("</strong><br><small>").Append(WebUtility.HtmlEncode(AlertText.DigestLine(alert))).Append("</small>");
+            if (AlertText.Teaser(alert) is { } teaser)
+                html.Append("<br>").Append(TermHighlighter.ToHtml(teaser, alert.MatchedTerms));
+            html.Append("</li>\n");
+        }
+        html.Append("</ol>\n<p style=\"color: #777; font-size: smaller\">Sent by Aggregator, delivery ")
+            .Append(WebUtility.HtmlEncode(digest.DeliveryId)).Append("</p>\n</body></html>\n");
+
+        message.Body = new BodyBuilder { TextBody = text.ToString(), HtmlBody = html.ToString() }.ToMessageBody();
+        return message;
+    }
+
     static string Html(Alert alert)
     {
         var html = new StringBuilder();

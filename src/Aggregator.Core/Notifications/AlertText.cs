@@ -44,6 +44,35 @@ public static class AlertText
         return text.ToString();
     }
 
+    /// <summary>How long a summary may be inside a digest, where it introduces an item among many.</summary>
+    public const int TeaserLength = 300;
+
+    public static string? Teaser(Alert alert) =>
+        string.IsNullOrWhiteSpace(alert.Summary) ? null : Truncate(OneLine(alert.Summary), TeaserLength);
+
+    /// <summary>"Feed · date · matched: terms", the line under each item of a digest.</summary>
+    public static string DigestLine(Alert alert)
+    {
+        var line = new StringBuilder(OneLine(alert.Feed));
+        if (alert.Published is { } published)
+            line.Append(" · ").Append(Date(published));
+        if (alert.MatchedTerms.Count > 0)
+            line.Append(" · matched: ").Append(string.Join(", ", alert.MatchedTerms));
+        return line.ToString();
+    }
+
+    /// <summary>One item of a plain-text digest: title, link, the digest line, the teaser.</summary>
+    public static string DigestItem(Alert alert)
+    {
+        var text = new StringBuilder(Title(alert));
+        if (!string.IsNullOrWhiteSpace(alert.Link))
+            text.Append('\n').Append(alert.Link.Trim());
+        text.Append('\n').Append(DigestLine(alert));
+        if (Teaser(alert) is { } teaser)
+            text.Append('\n').Append(teaser);
+        return text.Append('\n').ToString();
+    }
+
     /// <summary>Titles arrive with newlines and runs of spaces from the feed's markup; a subject line or a
     /// header must be one line.</summary>
     public static string OneLine(string? value)

@@ -23,13 +23,33 @@ public sealed class ConsoleNotifier : INotifier
             + AlertText.Render(alert).ReplaceLineEndings() + Environment.NewLine;
     }
 
-    public async Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
+    public static string Format(Digest digest)
+    {
+        var heading = $"=== Digest for rule '{AlertText.OneLine(digest.Rule)}': {digest.Summary} ";
+        var text = new System.Text.StringBuilder(heading + new string('=', Math.Max(3, 72 - heading.Length)) + "\n");
+        foreach (var alert in digest.Alerts)
+            text.Append("* ").Append(AlertText.DigestItem(alert).Replace("\n", "\n  ").TrimEnd()).Append('\n');
+        return text.ToString().ReplaceLineEndings();
+    }
+
+    public Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        return WriteAsync(Format(alert), cancellationToken);
+    }
+
+    public Task<DeliveryOutcome> SendDigestAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return WriteAsync(Format(digest), cancellationToken);
+    }
+
+    async Task<DeliveryOutcome> WriteAsync(string block, CancellationToken cancellationToken)
+    {
         try
         {
             // One write per block: with the synchronized writer no other alert can land in the middle.
-            await _output.WriteAsync(Format(alert).AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _output.WriteAsync(block.AsMemory(), cancellationToken).ConfigureAwait(false);
             await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
             return DeliveryOutcome.Delivered;
         }

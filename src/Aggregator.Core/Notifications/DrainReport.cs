@@ -1,4 +1,6 @@
 namespace Aggregator.Notifications;
 
-/// <summary>What one pass over the outbox did.</summary>
-public sealed record DrainReport(int Delivered, int Retrying, int Dead);
+/// <summary>What one pass over the outbox did, counted in alerts (a digest counts each alert it carries).</summary>
+/// <param name="OtherProcessDelivering">Another process (the service, while the CLI polls) holds the
+/// delivery lock of this database; it sends what is due and this pass sent nothing.</param>
+public sealed record DrainReport(int Delivered, int Retrying, int Dead, bool OtherProcessDelivering = false);

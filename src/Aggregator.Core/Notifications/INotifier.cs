@@ -8,4 +8,7 @@ public interface INotifier
 
     /// <summary>Sends one alert. Never throws for a failed delivery: report it in the outcome.</summary>
     Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken);
+
+    /// <summary>Sends the matches of a digest rule's period as one message. Never throws for a failed delivery.</summary>
+    Task<DeliveryOutcome> SendDigestAsync(Digest digest, CancellationToken cancellationToken);
 }

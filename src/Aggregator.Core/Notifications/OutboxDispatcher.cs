@@ -9,10 +9,12 @@ namespace Aggregator.Notifications;
 /// <summary>Sends what the outbox says is due. A delivery is marked delivered only after the notifier
 /// confirmed it, so a crash in between resends it once, with the same delivery id (at-least-once,
 /// made effectively-once by receivers that honour the id). Failures back off exponentially with jitter;
-/// permanent ones and those out of attempts are dead-lettered with the reason.</summary>
+/// permanent ones and those out of attempts are dead-lettered with the reason. Delivery:MaxConcurrency
+/// (default 1) bounds what is in flight, and so what a crash can resend.</summary>
 public sealed partial class OutboxDispatcher(
     OutboxStore outbox,
     NotifierRegistry notifiers,
+    Database database,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger)
@@ -20,7 +22,7 @@ public sealed partial class OutboxDispatcher(
     private const int BatchSize = 256;
 
     // One drain at a time in this process: the poll job and the outbox job both drain, and two drains
-    // picking the same due row would send it twice.
+    // picking the same due row would send it twice. DeliveryLock does the same across processes.
     private readonly SemaphoreSlim _draining = new(1, 1);
 
     public async Task<DrainReport> DrainAsync(CancellationToken cancellationToken)
@@ -28,6 +30,12 @@ public sealed partial class OutboxDispatcher(
         await _draining.WaitAsync(cancellationToken);
         try
         {
+            using var crossProcess = DeliveryLock.TryAcquire(database.Path);
+            if (crossProcess is null)
+            {
+                LogOtherProcessDelivering(database.Path);
+                return new DrainReport(0, 0, 0, OtherProcessDelivering: true);
+            }
             return await DrainOnceAsync(cancellationToken);
         }
         finally
@@ -36,71 +44,110 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
+    /// <summary>One message to send: a single alert, or every row of a digest.</summary>
+    private sealed record Delivery(string Notifier, IReadOnlyList<OutboxRow> Rows);
+
     private async Task<DrainReport> DrainOnceAsync(CancellationToken cancellationToken)
     {
         int delivered = 0, retrying = 0, dead = 0;
-        var seen = new ConcurrentDictionary<string, bool>();
+        var seen = new HashSet<string>();
+        // A notifier that failed in a way worth retrying (down, timing out, 5xx) is not tried again in this
+        // pass: its other rows keep their turn, and a dead server costs one timeout per pass, not one per alert.
+        var failing = new ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
         var settings = options.Value;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var due = (await outbox.GetDueAsync(time.GetUtcNow(), BatchSize, cancellationToken))
-                .Where(row => seen.TryAdd(row.Id, true)).ToArray();
-            if (due.Length == 0) break;
+            var deliveries = new List<Delivery>();
+            foreach (var row in await outbox.GetDueAsync(time.GetUtcNow(), BatchSize, cancellationToken))
+            {
+                if (!seen.Add(row.Id)) continue;
+                if (row.DigestKey is null)
+                {
+                    deliveries.Add(new Delivery(row.Notifier, [row]));
+                    continue;
+                }
+                var rows = await outbox.GetDigestAsync(row.Notifier, row.DigestKey, cancellationToken);
+                seen.UnionWith(rows.Select(r => r.Id));
+                deliveries.Add(new Delivery(row.Notifier, rows.Count > 0 ? rows : [row]));
+            }
+            if (deliveries.Count == 0) break;
 
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(due, parallel, async (row, ct) =>
+            await Parallel.ForEachAsync(deliveries, parallel, async (delivery, ct) =>
             {
-                switch (await DeliverAsync(row, settings, ct))
+                if (failing.ContainsKey(delivery.Notifier)) return;
+                var status = await DeliverAsync(delivery, settings, ct);
+                var rows = delivery.Rows.Count;
+                switch (status)
                 {
-                    case DeliveryStatus.Delivered: Interlocked.Increment(ref delivered); break;
-                    case DeliveryStatus.Retry: Interlocked.Increment(ref retrying); break;
-                    default: Interlocked.Increment(ref dead); break;
+                    case DeliveryStatus.Delivered: Interlocked.Add(ref delivered, rows); break;
+                    case DeliveryStatus.Retry:
+                        Interlocked.Add(ref retrying, rows);
+                        failing.TryAdd(delivery.Notifier, true);
+                        break;
+                    default: Interlocked.Add(ref dead, rows); break;
                 }
             });
         }
         return new DrainReport(delivered, retrying, dead);
     }
 
-    private async Task<DeliveryStatus> DeliverAsync(OutboxRow row, DeliveryOptions settings, CancellationToken cancellationToken)
+    private async Task<DeliveryStatus> DeliverAsync(Delivery delivery, DeliveryOptions settings, CancellationToken cancellationToken)
     {
+        var first = delivery.Rows[0];
         DeliveryOutcome outcome;
-        var notifier = notifiers.Find(row.Notifier);
+        string deliveryId;
+        var notifier = notifiers.Find(delivery.Notifier);
+        if (first.DigestKey is null)
+        {
+            deliveryId = first.Id;
+        }
+        else
+        {
+            var period = DigestPeriod.Parse(first.DigestKey);
+            deliveryId = Digest.IdFor(delivery.Notifier, period, delivery.Rows.Select(r => r.Id));
+        }
+
         if (notifier is null)
         {
-            outcome = DeliveryOutcome.Retry($"notifier '{row.Notifier}' is not configured any more; add it back under \"Notifiers\" in appsettings.json or requeue elsewhere");
+            outcome = DeliveryOutcome.Retry($"notifier '{delivery.Notifier}' is not configured any more; add it back under \"Notifiers\" in appsettings.json or requeue elsewhere");
         }
         else
         {
             try
             {
-                outcome = await notifier.SendAsync(AlertJson.Deserialize(row.Payload), cancellationToken);
+                outcome = first.DigestKey is null
+                    ? await notifier.SendAsync(AlertJson.Deserialize(first.Payload), cancellationToken)
+                    : await notifier.SendDigestAsync(new Digest(deliveryId, delivery.Notifier, DigestPeriod.Parse(first.DigestKey),
+                        [.. delivery.Rows.Select(r => AlertJson.Deserialize(r.Payload))]), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                LogNotifierBug(ex, row.Id, row.Notifier);
-                outcome = DeliveryOutcome.Retry($"internal error in notifier '{row.Notifier}': {ex.Message}");
+                LogNotifierBug(ex, deliveryId, delivery.Notifier);
+                outcome = DeliveryOutcome.Retry($"internal error in notifier '{delivery.Notifier}': {ex.Message}");
             }
         }
 
         // Bookkeeping must land even when shutdown is under way: the message has already gone out.
-        var attempts = (int)row.Attempts + 1;
+        var ids = delivery.Rows.Select(r => r.Id).ToArray();
+        var attempts = (int)delivery.Rows.Max(r => r.Attempts) + 1;
         switch (outcome.Status)
         {
             case DeliveryStatus.Delivered:
-                await outbox.MarkDeliveredAsync(row.Id, time.GetUtcNow(), CancellationToken.None);
-                LogDelivered(row.Id, row.Notifier, attempts);
+                await outbox.MarkDeliveredAsync(ids, time.GetUtcNow(), CancellationToken.None);
+                LogDelivered(deliveryId, delivery.Notifier, ids.Length, attempts);
                 return DeliveryStatus.Delivered;
             case DeliveryStatus.Retry when attempts < settings.MaxAttempts:
                 var next = time.GetUtcNow() + RetryDelay(attempts, outcome.RetryAfter, settings);
-                await outbox.MarkRetryAsync(row.Id, next, outcome.Error ?? "failed", CancellationToken.None);
-                LogRetrying(row.Id, row.Notifier, attempts, next, outcome.Error);
+                await outbox.MarkRetryAsync(ids, next, outcome.Error ?? "failed", CancellationToken.None);
+                LogRetrying(deliveryId, delivery.Notifier, attempts, next, outcome.Error);
                 return DeliveryStatus.Retry;
             default:
                 var reason = outcome.Status == DeliveryStatus.Permanent
                     ? outcome.Error ?? "permanent failure"
                     : $"gave up after {attempts} attempts (Aggregator:Delivery:MaxAttempts); last error: {outcome.Error}";
-                await outbox.MarkDeadAsync(row.Id, reason, CancellationToken.None);
-                LogDead(row.Id, row.Notifier, reason);
+                await outbox.MarkDeadAsync(ids, reason, CancellationToken.None);
+                LogDead(deliveryId, delivery.Notifier, reason);
                 return DeliveryStatus.Permanent;
         }
     }
@@ -115,8 +162,11 @@ public sealed partial class OutboxDispatcher(
         return retryAfter is { } wait && wait > delay ? (wait > settings.MaxRetryDelay ? settings.MaxRetryDelay : wait) : delay;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} via {Notifier}: delivered (attempt {Attempt})")]
-    private partial void LogDelivered(string deliveryId, string notifier, int attempt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} via {Notifier}: delivered, {Alerts} alert(s) (attempt {Attempt})")]
+    private partial void LogDelivered(string deliveryId, string notifier, int alerts, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another aggregator process is delivering from {Database}; it sends what is due")]
+    private partial void LogOtherProcessDelivering(string database);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} via {Notifier}: attempt {Attempt} failed, next at {NextAttemptAt}: {Error}")]
     private partial void LogRetrying(string deliveryId, string notifier, int attempt, DateTimeOffset nextAttemptAt, string? error);

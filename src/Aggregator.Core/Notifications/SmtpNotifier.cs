@@ -66,9 +66,20 @@ public sealed partial class SmtpNotifier : INotifier
 
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled
     /// (shutdown); the alert was not delivered and stays in the outbox.</exception>
-    public async Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
+    public Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        return SendAsync(alert.DeliveryId, () => AlertEmail.Build(alert, _from, _to, _timeProvider.GetUtcNow()), cancellationToken);
+    }
+
+    public Task<DeliveryOutcome> SendDigestAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return SendAsync(digest.DeliveryId, () => AlertEmail.BuildDigest(digest, _from, _to, _timeProvider.GetUtcNow()), cancellationToken);
+    }
+
+    async Task<DeliveryOutcome> SendAsync(string deliveryId, Func<MimeMessage> build, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
 
         string? password = null;
@@ -83,7 +94,7 @@ public sealed partial class SmtpNotifier : INotifier
                     $"SMTP {Server}: no password: environment variable '{_options.PasswordEnvironmentVariable}' is not set (Notifiers:{Name}:PasswordEnvironmentVariable)");
         }
 
-        var message = AlertEmail.Build(alert, _from, _to, _timeProvider.GetUtcNow());
+        var message = build();
 
         // MailKit's own Timeout covers each socket read/write; the linked token caps the whole exchange,
         // so a server that trickles one byte at a time cannot hold the dispatcher for long.
@@ -99,7 +110,7 @@ public sealed partial class SmtpNotifier : INotifier
             await client.SendAsync(message, linked.Token).ConfigureAwait(false);
             sent = true;
             await client.DisconnectAsync(quit: true, linked.Token).ConfigureAwait(false);
-            LogSent(Name, alert.DeliveryId, Server, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogSent(Name, deliveryId, Server, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return DeliveryOutcome.Delivered;
         }
         catch (Exception) when (sent)
@@ -113,7 +124,7 @@ public sealed partial class SmtpNotifier : INotifier
         }
         catch (Exception exception) when (Classify(exception) is { } outcome)
         {
-            LogFailed(exception, Name, alert.DeliveryId, Server, outcome.Status, outcome.Error);
+            LogFailed(exception, Name, deliveryId, Server, outcome.Status, outcome.Error);
             return outcome;
         }
     }

@@ -30,7 +30,9 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
 
     /// <summary>Our documented payload (docs/notifications.md): a stable shape with every key always present,
     /// null when the feed did not say, so receivers need no existence checks.</summary>
-    public static WebhookBody Generic(Alert alert) => Json(json =>
+    public static WebhookBody Generic(Alert alert) => Json(json => WriteAlert(json, alert));
+
+    static void WriteAlert(Utf8JsonWriter json, Alert alert)
     {
         json.WriteStartObject();
         json.WriteString("deliveryId", alert.DeliveryId);
@@ -56,7 +58,92 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         json.WriteEndArray();
         json.WriteString("matchedAt", AlertText.IsoDate(alert.MatchedAt));
         json.WriteEndObject();
+    }
+
+    public static WebhookBody CreateDigest(string? format, Digest digest) => (format?.Trim().ToLowerInvariant()) switch
+    {
+        null or "" or "generic" => GenericDigest(digest),
+        "slack" => ChatJson("text", SlackDigestText(digest)),
+        "discord" => DiscordDigest(digest),
+        "teams" => TeamsDigest(digest),
+        "ntfy" => NtfyDigest(digest),
+        _ => throw new ArgumentException($"Unknown webhook format '{format}'; allowed: {string.Join(", ", Formats)}.", nameof(format)),
+    };
+
+    /// <summary>A digest in the generic format: the period, the count, and each alert exactly as the
+    /// single-alert body writes it (docs/notifications.md).</summary>
+    public static WebhookBody GenericDigest(Digest digest) => Json(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("deliveryId", digest.DeliveryId);
+        json.WriteString("rule", digest.Rule);
+        json.WriteStartObject("digest");
+        json.WriteString("start", AlertText.IsoDate(digest.Period.Start));
+        json.WriteString("end", AlertText.IsoDate(digest.Period.End));
+        json.WriteNumber("count", digest.Alerts.Count);
+        json.WriteEndObject();
+        json.WriteStartArray("alerts");
+        foreach (var alert in digest.Alerts)
+            WriteAlert(json, alert);
+        json.WriteEndArray();
+        json.WriteEndObject();
     });
+
+    static string SlackDigestText(Digest digest)
+    {
+        static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        var text = new StringBuilder();
+        text.Append("*[").Append(Escape(digest.Rule)).Append("]* ").Append(Escape(digest.Summary));
+        foreach (var alert in digest.Alerts)
+        {
+            var title = Escape(AlertText.Title(alert)).Replace("|", "¦");
+            text.Append("\n• ").Append(HttpLink(alert.Link) is { } link ? $"<{link}|{title}>" : title)
+                .Append(" — ").Append(Escape(AlertText.DigestLine(alert)));
+        }
+        return text.ToString();
+    }
+
+    static WebhookBody DiscordDigest(Digest digest)
+    {
+        var text = new StringBuilder();
+        text.Append("**[").Append(EscapeMarkdown(digest.Rule)).Append("]** ").Append(EscapeMarkdown(digest.Summary));
+        foreach (var alert in digest.Alerts)
+        {
+            var title = EscapeMarkdown(AlertText.Title(alert));
+            text.Append("\n• ").Append(HttpLink(alert.Link) is { } link ? $"[{title}](<{link}>)" : title)
+                .Append(" — ").Append(EscapeMarkdown(AlertText.DigestLine(alert)));
+        }
+        return DiscordJson(text.ToString());
+    }
+
+    static WebhookBody TeamsDigest(Digest digest) => TeamsCard(json =>
+    {
+        TextBlock(json, $"[{digest.Rule}] {digest.Summary}", bold: true);
+        foreach (var alert in digest.Alerts)
+        {
+            var title = AlertText.Title(alert);
+            // Adaptive Card text blocks take Markdown links; plain titles otherwise.
+            TextBlock(json, HttpLink(alert.Link) is { } link ? $"[{title.Replace("]", ")")}]({link})" : title, bold: false);
+            TextBlock(json, AlertText.DigestLine(alert), bold: false);
+        }
+    }, link: null);
+
+    static WebhookBody NtfyDigest(Digest digest)
+    {
+        var text = new StringBuilder();
+        foreach (var alert in digest.Alerts)
+        {
+            text.Append("• ").Append(AlertText.Title(alert)).Append('\n');
+            if (HttpLink(alert.Link) is { } link)
+                text.Append("  ").Append(link).Append('\n');
+        }
+        List<KeyValuePair<string, string>> headers =
+        [
+            new("Title", HeaderValue($"[{AlertText.OneLine(digest.Rule)}] {digest.Summary}")),
+            new("Tags", HeaderValue("newspaper," + AlertText.OneLine(digest.Rule).Replace(',', ' '))),
+        ];
+        return new WebhookBody(Encoding.UTF8.GetBytes(text.ToString()), "text/plain; charset=utf-8", headers);
+    }
 
     /// <summary>Slack incoming webhook: {"text"} in mrkdwn, where only &amp;, &lt; and &gt; need escaping.</summary>
     public static WebhookBody Slack(Alert alert)
@@ -69,13 +156,15 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         text.Append(Escape(FeedLine(alert)));
         if (ChatSummary(alert) is { } summary)
             text.Append("\n>").Append(Escape(summary).Replace("\n", "\n>"));
-        return Json(json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("text", text.ToString());
-            json.WriteEndObject();
-        });
+        return ChatJson("text", text.ToString());
     }
+
+    static WebhookBody ChatJson(string key, string text) => Json(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString(key, text);
+        json.WriteEndObject();
+    });
 
     /// <summary>Discord webhook: {"content"} in Markdown, at most 2000 characters; allowed_mentions is empty
     /// so a feed title containing @everyone cannot ping a whole server.</summary>
@@ -88,21 +177,31 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         text.Append(EscapeMarkdown(FeedLine(alert)));
         if (ChatSummary(alert) is { } summary)
             text.Append("\n> ").Append(EscapeMarkdown(summary).Replace("\n", "\n> "));
-        return Json(json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("content", AlertText.Truncate(text.ToString(), 2000));
-            json.WriteStartObject("allowed_mentions");
-            json.WriteStartArray("parse");
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndObject();
-        });
+        return DiscordJson(text.ToString());
     }
+
+    static WebhookBody DiscordJson(string text) => Json(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("content", AlertText.Truncate(text, 2000));
+        json.WriteStartObject("allowed_mentions");
+        json.WriteStartArray("parse");
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndObject();
+    });
 
     /// <summary>Microsoft Teams "Workflows" webhook: a message with one Adaptive Card, the format the
     /// replacement for the retired Office 365 connectors accepts. Text blocks are plain text here.</summary>
-    public static WebhookBody Teams(Alert alert) => Json(json =>
+    public static WebhookBody Teams(Alert alert) => TeamsCard(json =>
+    {
+        TextBlock(json, $"[{alert.Rule}] {AlertText.Title(alert)}", bold: true);
+        TextBlock(json, FeedLine(alert), bold: false);
+        if (ChatSummary(alert) is { } summary)
+            TextBlock(json, summary, bold: false);
+    }, HttpLink(alert.Link));
+
+    static WebhookBody TeamsCard(Action<Utf8JsonWriter> body, string? link) => Json(json =>
     {
         json.WriteStartObject();
         json.WriteString("type", "message");
@@ -114,12 +213,9 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         json.WriteString("type", "AdaptiveCard");
         json.WriteString("version", "1.4");
         json.WriteStartArray("body");
-        TextBlock(json, $"[{alert.Rule}] {AlertText.Title(alert)}", bold: true);
-        TextBlock(json, FeedLine(alert), bold: false);
-        if (ChatSummary(alert) is { } summary)
-            TextBlock(json, summary, bold: false);
+        body(json);
         json.WriteEndArray();
-        if (HttpLink(alert.Link) is { } link)
+        if (link is not null)
         {
             json.WriteStartArray("actions");
             json.WriteStartObject();

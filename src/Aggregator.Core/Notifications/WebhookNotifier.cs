@@ -61,15 +61,25 @@ public sealed partial class WebhookNotifier : INotifier
 
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled
     /// (shutdown); the alert stays in the outbox.</exception>
-    public async Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
+    public Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        return SendAsync(alert.DeliveryId, WebhookBody.Create(_format, alert), cancellationToken);
+    }
+
+    public Task<DeliveryOutcome> SendDigestAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return SendAsync(digest.DeliveryId, WebhookBody.CreateDigest(_format, digest), cancellationToken);
+    }
+
+    async Task<DeliveryOutcome> SendAsync(string deliveryId, WebhookBody body, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
-        var body = WebhookBody.Create(_format, alert);
         var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
 
         using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = body.ToHttpContent() };
-        request.Headers.TryAddWithoutValidation(DeliveryHeader, alert.DeliveryId);
+        request.Headers.TryAddWithoutValidation(DeliveryHeader, deliveryId);
         request.Headers.TryAddWithoutValidation(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         if (!string.IsNullOrEmpty(_options.Secret))
             request.Headers.TryAddWithoutValidation(SignatureHeader, WebhookSignature.Compute(_options.Secret, timestamp, body.Content));
@@ -88,9 +98,9 @@ public sealed partial class WebhookNotifier : INotifier
             var outcome = await ClassifyAsync(response, linked.Token).ConfigureAwait(false);
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (outcome.Status == DeliveryStatus.Delivered)
-                LogSent(Name, alert.DeliveryId, _receiver, (int)response.StatusCode, elapsedMs);
+                LogSent(Name, deliveryId, _receiver, (int)response.StatusCode, elapsedMs);
             else
-                LogFailed(null, Name, alert.DeliveryId, _receiver, outcome.Status, outcome.Error);
+                LogFailed(null, Name, deliveryId, _receiver, outcome.Status, outcome.Error);
             return outcome;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -101,14 +111,14 @@ public sealed partial class WebhookNotifier : INotifier
         {
             // Ours (the linked timeout) or HttpClient.Timeout: either way the receiver did not answer in time.
             var outcome = DeliveryOutcome.Retry($"{_receiver}: no answer within {Seconds(_options.Timeout)} (Notifiers:{Name}:Timeout)");
-            LogFailed(exception, Name, alert.DeliveryId, _receiver, outcome.Status, outcome.Error);
+            LogFailed(exception, Name, deliveryId, _receiver, outcome.Status, outcome.Error);
             return outcome;
         }
         catch (HttpRequestException exception)
         {
             var reason = exception.InnerException is { } inner ? $"{exception.Message} {inner.Message}" : exception.Message;
             var outcome = DeliveryOutcome.Retry($"{_receiver}: cannot reach it: {AlertText.OneLine(reason)}");
-            LogFailed(exception, Name, alert.DeliveryId, _receiver, outcome.Status, outcome.Error);
+            LogFailed(exception, Name, deliveryId, _receiver, outcome.Status, outcome.Error);
             return outcome;
         }
     }

@@ -116,7 +116,8 @@ public sealed partial class FeedRefresher(
                         MatchedTerms = hit.Terms,
                         MatchedAt = now,
                     };
-                    await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now);
+                    var digest = rule.Digest is { } period ? DigestPeriod.Containing(rule.Name, period, now) : null;
+                    await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, digest);
                     alerts++;
                 }
             }

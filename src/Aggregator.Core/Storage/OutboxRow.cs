@@ -13,4 +13,6 @@ public sealed class OutboxRow
     public string? LastError { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
+    /// <summary>For a digest rule: the period and rule this row is sent with ("START/END RULE"); null otherwise.</summary>
+    public string? DigestKey { get; set; }
 }

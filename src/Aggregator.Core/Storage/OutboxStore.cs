@@ -1,3 +1,4 @@
+using Aggregator.Notifications;
 using Dapper;
 
 namespace Aggregator.Storage;
@@ -6,14 +7,32 @@ namespace Aggregator.Storage;
 public sealed class OutboxStore(Database database)
 {
     private const string Insert = """
-        INSERT INTO outbox (id, match_id, notifier, payload, status, attempts, next_attempt_at, created_at)
-        VALUES (@Id, @MatchId, @Notifier, @Payload, 'pending', 0, @Now, @Now)
+        INSERT INTO outbox (id, match_id, notifier, payload, status, attempts, next_attempt_at, created_at, digest_key)
+        VALUES (@Id, @MatchId, @Notifier, @Payload, 'pending', 0, @Due, @Now, @DigestKey)
         ON CONFLICT (match_id, notifier) DO NOTHING
         """;
 
-    /// <summary>Queues a delivery inside the transaction that stores its entry and match.</summary>
-    public Task InsertAsync(WriteScope write, string id, long matchId, string notifier, string payload, DateTimeOffset now) =>
-        write.Connection.ExecuteAsync(Insert, new { Id = id, MatchId = matchId, Notifier = notifier, Payload = payload, Now = Iso.ToText(now) }, write.Transaction);
+    /// <summary>Queues a delivery inside the transaction that stores its entry and match: due now, or for a
+    /// digest rule at the end of its period, grouped with the period's other rows by <paramref name="digest"/>.</summary>
+    public Task InsertAsync(WriteScope write, string id, long matchId, string notifier, string payload, DateTimeOffset now, DigestPeriod? digest = null) =>
+        write.Connection.ExecuteAsync(Insert, new
+        {
+            Id = id, MatchId = matchId, Notifier = notifier, Payload = payload, Now = Iso.ToText(now),
+            Due = Iso.ToText(digest?.End ?? now), DigestKey = digest?.Key,
+        }, write.Transaction);
+
+    private const string SelectDigest = """
+        SELECT * FROM outbox
+        WHERE status = 'pending' AND notifier = @Notifier AND digest_key = @DigestKey
+        ORDER BY created_at, id
+        """;
+
+    /// <summary>Every pending row of one digest: the alerts that go out together in one message.</summary>
+    public async Task<IReadOnlyList<OutboxRow>> GetDigestAsync(string notifier, string digestKey, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<OutboxRow>(SelectDigest, new { Notifier = notifier, DigestKey = digestKey })).AsList();
+    }
 
     private const string SelectDue = """
         SELECT * FROM outbox
@@ -30,27 +49,28 @@ public sealed class OutboxStore(Database database)
 
     private const string SetDelivered = """
         UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = @Now, last_error = NULL
-        WHERE id = @Id AND status = 'pending'
+        WHERE id IN @Ids AND status = 'pending'
         """;
 
-    public Task MarkDeliveredAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        WriteAsync(SetDelivered, new { Id = id, Now = Iso.ToText(now) }, cancellationToken);
+    /// <summary>Marks the rows of one delivery (one alert, or every alert of a digest) in one transaction.</summary>
+    public Task MarkDeliveredAsync(IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        WriteAsync(SetDelivered, new { Ids = ids, Now = Iso.ToText(now) }, cancellationToken);
 
     private const string SetRetry = """
         UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @NextAttemptAt, last_error = @Error
-        WHERE id = @Id AND status = 'pending'
+        WHERE id IN @Ids AND status = 'pending'
         """;
 
-    public Task MarkRetryAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
-        WriteAsync(SetRetry, new { Id = id, NextAttemptAt = Iso.ToText(nextAttemptAt), Error = error }, cancellationToken);
+    public Task MarkRetryAsync(IReadOnlyList<string> ids, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
+        WriteAsync(SetRetry, new { Ids = ids, NextAttemptAt = Iso.ToText(nextAttemptAt), Error = error }, cancellationToken);
 
     private const string SetDead = """
         UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = @Error
-        WHERE id = @Id AND status = 'pending'
+        WHERE id IN @Ids AND status = 'pending'
         """;
 
-    public Task MarkDeadAsync(string id, string error, CancellationToken cancellationToken = default) =>
-        WriteAsync(SetDead, new { Id = id, Error = error }, cancellationToken);
+    public Task MarkDeadAsync(IReadOnlyList<string> ids, string error, CancellationToken cancellationToken = default) =>
+        WriteAsync(SetDead, new { Ids = ids, Error = error }, cancellationToken);
 
     private const string SelectList = """
         SELECT * FROM outbox

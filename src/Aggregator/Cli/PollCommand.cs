@@ -45,7 +45,9 @@ internal static class PollCommand
             Console.WriteLine(
                 $"{reports.Count} feeds: {reports.Count - failedCount} read ({reports.Count(r => r.NotModified)} not modified), {failedCount} failed; " +
                 $"{reports.Sum(r => r.NewEntries)} new entries; {reports.Sum(r => r.Alerts)} alerts queued; " +
-                $"delivered {drain.Delivered}, retrying {drain.Retrying}, dead-lettered {drain.Dead}");
+                (drain.OtherProcessDelivering
+                    ? "delivery left to the aggregator process already delivering from this database"
+                    : $"delivered {drain.Delivered}, retrying {drain.Retrying}, dead-lettered {drain.Dead}"));
             return failedCount == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;

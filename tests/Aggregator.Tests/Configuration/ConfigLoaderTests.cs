@@ -123,5 +123,22 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("column 18", error);
     }
 
+    [Fact]
+    public void ADigestPeriodIsReadAndAnUnreadableOneIsNamedWithItsLine()
+    {
+        _root.WriteFeeds("""{ "feeds": [ { "name": "ISW", "url": "https://example.com/" } ] }""");
+        _root.WriteRules("""{ "rules": [ { "name": "daily", "query": "iran", "digest": "1d" } ] }""");
+        Assert.Equal(TimeSpan.FromDays(1), Assert.Single(Load().Rules).Digest);
+
+        _root.WriteRules("""
+            { "rules": [
+              { "name": "daily", "query": "iran", "digest": "hourly" }
+            ] }
+            """);
+        var error = Assert.Single(Fails().Errors);
+        Assert.StartsWith("config/rules.json line 2: rule \"daily\": \"digest\" must be a duration like 15m, 2h", error);
+        Assert.Contains("\"hourly\"", error);
+    }
+
     public void Dispose() => _root.Dispose();
 }

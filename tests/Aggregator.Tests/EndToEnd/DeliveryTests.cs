@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aggregator.Notifications;
 using Aggregator.Tests.Support;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -28,15 +29,21 @@ public sealed class DeliveryTests : IAsyncLifetime
         _root.Dispose();
     }
 
-    private void Configure(JsonObject notifiers)
+    private void Configure(JsonObject notifiers, string rules = """{ "rules": [ { "name": "r", "query": "Hezbollah" } ] }""")
     {
         _root.WriteSettings(notifiers: notifiers, aggregator: new JsonObject
         {
             ["Delivery"] = new JsonObject { ["FirstRetryDelay"] = "00:00:01", ["MaxRetryDelay"] = "00:00:02" },
         });
         _root.WriteFeeds($$"""{ "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" } ] }""");
-        _root.WriteRules("""{ "rules": [ { "name": "r", "query": "Hezbollah" } ] }""");
+        _root.WriteRules(rules);
     }
+
+    private JsonObject Email() => new()
+    {
+        ["Type"] = "smtp", ["Host"] = _smtp.Host, ["Port"] = _smtp.Port, ["Security"] = "none",
+        ["From"] = "a@example.test", ["To"] = new JsonArray("b@example.test"),
+    };
 
     private async Task NewMatchingEntriesAsync(int count)
     {
@@ -56,17 +63,16 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task WhenTheSmtpServerIsDownAlertsWaitAndArriveOnceItIsBack()
     {
-        Configure(new JsonObject
-        {
-            ["email"] = new JsonObject { ["Type"] = "smtp", ["Host"] = _smtp.Host, ["Port"] = _smtp.Port, ["Security"] = "none", ["From"] = "a@example.test", ["To"] = new JsonArray("b@example.test") },
-        });
+        Configure(new JsonObject { ["email"] = Email() });
         await NewMatchingEntriesAsync(3);
         await _smtp.StopAsync();
 
         var down = await Poll();
         Assert.Equal(0, down.ExitCode); // the feed was read; delivery waits
-        Assert.Contains("retrying 3", down.StdOut);
-        Assert.Equal(3, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND last_error LIKE '%' || 'SMTP' || '%'"));
+        // One failed connection sets the server aside for this pass: the other alerts keep their attempts.
+        Assert.Contains("retrying 1", down.StdOut);
+        Assert.Equal(3, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE attempts = 1 AND last_error LIKE '%' || 'SMTP' || '%'"));
 
         await _smtp.RestartAsync();
         for (var i = 0; i < 10 && await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'") < 3; i++)
@@ -109,14 +115,83 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task AHangingWebhookTimesOutAndTheRestOfTheOutboxKeepsMoving()
     {
-        Configure(new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url, ["Timeout"] = "00:00:01" } });
+        Configure(new JsonObject
+        {
+            ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url, ["Timeout"] = "00:00:01" },
+            ["email"] = Email(),
+        });
         await NewMatchingEntriesAsync(20);
         _webhook.Enqueue(ScriptedResponse.Hanging);
 
         var started = DateTime.UtcNow;
         var result = await Poll();
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
-        Assert.Contains("delivered 19, retrying 1", result.StdOut);
+        // The hang costs one timeout; the email alerts go out in the same pass.
+        Assert.Contains("delivered 20, retrying 1", result.StdOut);
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND last_error LIKE '%no answer within 1 s%'"));
+        Assert.Equal(20, (await _smtp.WaitForMessagesAsync(20, TimeSpan.FromSeconds(10))).Count);
+
+        // The next pass sends the webhook's alerts, the timed-out one again under the same delivery id.
+        await Task.Delay(2100, TestContext.Current.CancellationToken);
+        Assert.Contains("delivered 20, retrying 0", (await Poll()).StdOut);
+        Assert.Equal(21, _webhook.Requests.Count);
+        Assert.Equal(20, _webhook.Requests.Select(r => r.Header("X-Aggregator-Delivery")).Distinct().Count());
+        Assert.Equal(40, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
+    }
+
+    [Fact]
+    public async Task ADigestRuleSendsThePeriodsMatchesAsOneMessageWhenThePeriodEnds()
+    {
+        Configure(new JsonObject { ["email"] = Email(), ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } },
+            """{ "rules": [ { "name": "r", "query": "Hezbollah", "digest": "4s" } ] }""");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
+        Assert.Equal(0, (await Poll()).ExitCode);
+        // Start just after a period boundary, so the matches below cannot land at the very end of one.
+        var intoPeriod = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 4000;
+        if (intoPeriod > 1000) await Task.Delay(4100 - (int)intoPeriod, TestContext.Current.CancellationToken);
+
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("a", "Hezbollah first"), new Rss.Item("b", "Hezbollah second")));
+        var first = await Poll();
+        Assert.Contains("4 alerts queued", first.StdOut); // 2 matches × 2 notifiers
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("a", "Hezbollah first"), new Rss.Item("b", "Hezbollah second"), new Rss.Item("c", "Hezbollah third")));
+        Assert.Contains("2 alerts queued", (await Poll()).StdOut);
+        Assert.Empty(_webhook.Requests); // the period has not ended
+        Assert.Empty(_smtp.Messages);
+        Assert.Equal(6, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND digest_key LIKE '%/% r'"));
+
+        await Task.Delay(4000, TestContext.Current.CancellationToken);
+        Assert.Contains("delivered 6", (await Poll()).StdOut);
+
+        var hook = Assert.Single(_webhook.Requests).Json();
+        Assert.Equal(3, hook.GetProperty("digest").GetProperty("count").GetInt32());
+        Assert.Equal(["Hezbollah first", "Hezbollah second", "Hezbollah third"],
+            hook.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("entry").GetProperty("title").GetString()).Order());
+        Assert.Equal(hook.GetProperty("deliveryId").GetString(), _webhook.Requests[0].Header("X-Aggregator-Delivery"));
+
+        var mail = Assert.Single(await _smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.StartsWith("[r] 3 matches, ", mail.Subject);
+        Assert.Contains("Hezbollah second", mail.TextBody);
+        Assert.Contains("<mark>Hezbollah</mark> third", mail.HtmlBody);
+
+        Assert.Contains("delivered 0", (await Poll()).StdOut); // sent once
+        Assert.Single(_webhook.Requests);
+    }
+
+    [Fact]
+    public async Task WhileAnotherProcessDeliversAPollLeavesTheOutboxToIt()
+    {
+        Configure(new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } });
+        await NewMatchingEntriesAsync(2);
+
+        using (var held = DeliveryLock.TryAcquire(_root.DatabasePath))
+        {
+            Assert.NotNull(held);
+            var result = await Poll();
+            Assert.Contains("2 alerts queued", result.StdOut);
+            Assert.Contains("delivery left to the aggregator process already delivering", result.StdOut);
+            Assert.Empty(_webhook.Requests);
+        }
+        Assert.Contains("delivered 2", (await Poll()).StdOut);
+        Assert.Equal(2, _webhook.Requests.Count);
     }
 }

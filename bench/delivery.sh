@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Delivery throughput: N queued alerts (default 10,000) delivered to a webhook receiver on loopback.
+# Cycle 1 polls one feed of N matching items with the receiver down, so every alert waits in the
+# outbox; cycle 2 runs with the receiver up and only delivers (the feed answers 304). Prints cycle 2's
+# wall time and deliveries per second, and checks that the receiver got each delivery id once.
+#   bench/delivery.sh [N] [CONCURRENCY]
+set -euo pipefail
+n=${1:-10000}; concurrency=${2:-8}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+out=${AGG_PUBLISH:-/tmp/aggregator-publish}
+dotnet publish "$repo/src/Aggregator" -c Release -o "$out" --nologo -v quiet >/dev/null
+PY=/usr/bin/python3
+feed_port=18181; hook_port=18182
+
+mkdir -p "$work/www" "$work/config"
+$PY - "$n" "$work/www/feed.xml" <<'PYEOF'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+items = "".join(f"<item><guid isPermaLink='false'>item-{i}</guid><title>Hezbollah report {i}</title><link>https://example.org/{i}</link></item>" for i in range(n))
+open(path, "w").write(f"<rss version='2.0'><channel><title>Bench</title>{items}</channel></rss>")
+PYEOF
+(cd "$work/www" && $PY -m http.server "$feed_port" --bind 127.0.0.1 >/dev/null 2>&1 &)
+echo "{ \"feeds\": [ { \"name\": \"bench\", \"url\": \"http://127.0.0.1:$feed_port/feed.xml\" } ] }" > "$work/config/feeds.json"
+echo '{ "rules": [ { "name": "bench", "query": "Hezbollah" } ] }' > "$work/config/rules.json"
+cat > "$work/appsettings.json" <<EOF2
+{ "Aggregator": { "Polling": { "AlertOnFirstPoll": true },
+                  "Delivery": { "FirstRetryDelay": "00:00:01", "MaxRetryDelay": "00:00:01", "MaxConcurrency": $concurrency } },
+  "Notifiers": { "hook": { "Type": "webhook", "Url": "http://127.0.0.1:$hook_port/hook", "Timeout": "00:00:10" } },
+  "Logging": { "LogLevel": { "Default": "Warning" } } }
+EOF2
+sleep 0.5
+"$out/aggregator" poll --contentRoot "$work" | tail -1      # receiver down: everything waits in the outbox
+sleep 1.2
+
+# A threaded receiver that answers 200 and writes each delivery id to a file.
+$PY - "$hook_port" "$work/received.txt" <<'PYEOF' &
+import sys, threading
+from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+port, path = int(sys.argv[1]), sys.argv[2]
+lock, out = threading.Lock(), open(path, "w")
+class Hook(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with lock:
+            out.write(self.headers["X-Aggregator-Delivery"] + "\n"); out.flush()
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+ThreadingHTTPServer(("127.0.0.1", port), Hook).serve_forever()
+PYEOF
+sleep 0.5
+start=$(date +%s.%N)
+"$out/aggregator" poll --contentRoot "$work" | tail -1
+end=$(date +%s.%N)
+received=$(wc -l < "$work/received.txt"); unique=$(sort -u "$work/received.txt" | wc -l)
+$PY -c "import sys; s=float(sys.argv[1]); n=int(sys.argv[2]); print(f'delivered {n} (unique {sys.argv[3]}) in {s:.2f} s: {n/s:,.0f} deliveries/s (MaxConcurrency {sys.argv[4]})')" "$(echo "$end - $start" | bc)" "$received" "$unique" "$concurrency"
