@@ -5,7 +5,7 @@
 # wall time and deliveries per second, and checks that the receiver got each delivery id once.
 #   bench/delivery.sh [N] [CONCURRENCY]
 set -euo pipefail
-n=${1:-10000}; concurrency=${2:-8}
+n=${1:-10000}; concurrency=${2:-1}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 out=${AGG_PUBLISH:-/tmp/aggregator-publish}
@@ -20,7 +20,7 @@ n, path = int(sys.argv[1]), sys.argv[2]
 items = "".join(f"<item><guid isPermaLink='false'>item-{i}</guid><title>Hezbollah report {i}</title><link>https://example.org/{i}</link></item>" for i in range(n))
 open(path, "w").write(f"<rss version='2.0'><channel><title>Bench</title>{items}</channel></rss>")
 PYEOF
-(cd "$work/www" && $PY -m http.server "$feed_port" --bind 127.0.0.1 >/dev/null 2>&1 &)
+$PY -m http.server "$feed_port" --bind 127.0.0.1 --directory "$work/www" >/dev/null 2>&1 &
 echo "{ \"feeds\": [ { \"name\": \"bench\", \"url\": \"http://127.0.0.1:$feed_port/feed.xml\" } ] }" > "$work/config/feeds.json"
 echo '{ "rules": [ { "name": "bench", "query": "Hezbollah" } ] }' > "$work/config/rules.json"
 cat > "$work/appsettings.json" <<EOF2
@@ -30,7 +30,7 @@ cat > "$work/appsettings.json" <<EOF2
   "Logging": { "LogLevel": { "Default": "Warning" } } }
 EOF2
 sleep 0.5
-"$out/aggregator" poll --contentRoot "$work" | tail -1      # receiver down: everything waits in the outbox
+"$out/aggregator" poll --contentRoot "$work" 2>/dev/null | tail -1      # receiver down: everything waits in the outbox
 sleep 1.2
 
 # A threaded receiver that answers 200 and writes each delivery id to a file.

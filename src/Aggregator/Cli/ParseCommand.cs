@@ -24,9 +24,15 @@ internal static class ParseCommand
             await using var buffered = new BufferedStream(stdout, 1 << 16);
             await using var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             var failures = 0;
-            foreach (var source in parse.GetValue(sources)!)
+            // Documents are parsed on every core while results are written in argument order; the window
+            // bounds how many parsed documents wait in memory for the one before them.
+            var window = Environment.ProcessorCount * 4;
+            using var cores = new SemaphoreSlim(Environment.ProcessorCount);
+            var pending = new Queue<(string Source, Task<(FeedParse? Result, string? Error)> Parse)>();
+            async Task WriteNextAsync()
             {
-                var (result, readError) = await ParseAsync(parser, http, source, cancellationToken);
+                var (source, parsing) = pending.Dequeue();
+                var (result, readError) = await parsing;
                 var error = readError ?? result?.Error;
                 if (error is not null)
                 {
@@ -38,6 +44,23 @@ internal static class ParseCommand
                 writer.Reset();
                 buffered.WriteByte((byte)'\n');
             }
+            foreach (var source in parse.GetValue(sources)!)
+            {
+                if (pending.Count >= window) await WriteNextAsync();
+                pending.Enqueue((source, Task.Run(async () =>
+                {
+                    await cores.WaitAsync(cancellationToken);
+                    try
+                    {
+                        return await ParseAsync(parser, http, source, cancellationToken);
+                    }
+                    finally
+                    {
+                        cores.Release();
+                    }
+                }, cancellationToken)));
+            }
+            while (pending.Count > 0) await WriteNextAsync();
             return failures == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
