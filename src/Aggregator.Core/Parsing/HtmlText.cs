@@ -1,10 +1,12 @@
+using System.Buffers;
 using System.Net;
-using System.Text;
 
 namespace Aggregator.Parsing;
 
 /// <summary>HTML to plain text: tags removed (script and style with their content), entities decoded,
 /// whitespace (NBSP included) collapsed. One small scanner, used for every text field.</summary>
+/// <remarks>Every entry's summary and content pass through here, so it works in one pass over a pooled
+/// buffer and allocates only the result and each entity it decodes.</remarks>
 public static class HtmlText
 {
     public static string? ToPlainText(string? html)
@@ -12,30 +14,86 @@ public static class HtmlText
         if (string.IsNullOrEmpty(html)) return null;
         if (html.AsSpan().IndexOfAny('<', '&') < 0) return Collapse(html);
 
-        var text = new StringBuilder(html.Length);
-        var i = 0;
-        while (i < html.Length)
+        var text = new TextBuffer(html.Length);
+        try
+        {
+            var i = 0;
+            while (i < html.Length)
+            {
+                var c = html[i];
+                if (c == '<' && i + 1 < html.Length && (char.IsAsciiLetter(html[i + 1]) || html[i + 1] is '/' or '!' or '?'))
+                {
+                    var end = TagEnd(html, i);
+                    if (RawTextElement(html, i) is { } name)
+                    {
+                        var close = html.IndexOf("</" + name, end, StringComparison.OrdinalIgnoreCase);
+                        end = close < 0 ? html.Length : TagEnd(html, close);
+                    }
+                    // Block-level tags separate words: "<p>one</p><p>two</p>" is "one two", not "onetwo".
+                    text.Space();
+                    i = end;
+                    continue;
+                }
+                if (c == '&' && Entity(html, i) is { Length: > 0 } entity)
+                {
+                    foreach (var decoded in WebUtility.HtmlDecode(entity.ToString())) text.Add(decoded);
+                    i += entity.Length;
+                    continue;
+                }
+                text.Add(c);
+                i++;
+            }
+            return text.ToText();
+        }
+        finally
+        {
+            text.Return();
+        }
+    }
+
+    /// <summary>Runs of whitespace (including NBSP) become one space; ends trimmed; empty becomes null.</summary>
+    public static string? Collapse(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        if (IsCollapsed(text)) return text;
+        var buffer = new TextBuffer(text.Length);
+        try
+        {
+            foreach (var c in text) buffer.Add(c);
+            return buffer.ToText();
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    private static bool IsWhiteSpace(char c) => char.IsWhiteSpace(c) || c == '\u00A0' || char.IsControl(c);
+
+    /// <summary>Most titles and many texts are already clean: then the string itself is the answer.</summary>
+    private static bool IsCollapsed(string text)
+    {
+        if (IsWhiteSpace(text[0]) || IsWhiteSpace(text[^1])) return false;
+        for (var i = 1; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (IsWhiteSpace(c) && (c != ' ' || text[i - 1] == ' ')) return false;
+        }
+        return true;
+    }
+
+    /// <summary>"&amp;name;" or "&amp;#123;" at <paramref name="start"/>, as far as the ';' (entities are short);
+    /// empty when there is none, and the '&amp;' is then plain text, as browsers read it.</summary>
+    private static ReadOnlySpan<char> Entity(string html, int start)
+    {
+        var limit = Math.Min(html.Length, start + 34);
+        for (var i = start + 1; i < limit; i++)
         {
             var c = html[i];
-            if (c == '<' && i + 1 < html.Length && (char.IsAsciiLetter(html[i + 1]) || html[i + 1] is '/' or '!' or '?'))
-            {
-                var end = TagEnd(html, i);
-                var name = TagName(html, i);
-                if (name is "script" or "style")
-                {
-                    var close = html.IndexOf("</" + name, end, StringComparison.OrdinalIgnoreCase);
-                    end = close < 0 ? html.Length : TagEnd(html, close);
-                }
-                // Block-level tags separate words: "<p>one</p><p>two</p>" is "one two", not "onetwo".
-                text.Append(' ');
-                i = end;
-                continue;
-            }
-            text.Append(c);
-            i++;
+            if (c == ';') return i > start + 1 ? html.AsSpan(start, i - start + 1) : default;
+            if (!char.IsAsciiLetterOrDigit(c) && c != '#') return default;
         }
-        var decoded = WebUtility.HtmlDecode(text.ToString());
-        return Collapse(decoded);
+        return default;
     }
 
     private static int TagEnd(string html, int start)
@@ -56,30 +114,50 @@ public static class HtmlText
         return html.Length;
     }
 
-    private static string TagName(string html, int start)
+    /// <summary>"script" or "style" when the tag at <paramref name="start"/> opens one: their content is code, not text.</summary>
+    private static string? RawTextElement(string html, int start)
     {
         var i = start + 1;
         while (i < html.Length && char.IsAsciiLetterOrDigit(html[i])) i++;
-        return html[(start + 1)..i].ToLowerInvariant();
+        var name = html.AsSpan(start + 1, i - start - 1);
+        if (name.Equals("script", StringComparison.OrdinalIgnoreCase)) return "script";
+        if (name.Equals("style", StringComparison.OrdinalIgnoreCase)) return "style";
+        return null;
     }
 
-    /// <summary>Runs of whitespace (including NBSP) become one space; ends trimmed; empty becomes null.</summary>
-    public static string? Collapse(string? text)
+    /// <summary>Characters with whitespace collapsed as they are added, in a pooled array.</summary>
+    private struct TextBuffer(int capacity)
     {
-        if (string.IsNullOrEmpty(text)) return null;
-        var result = new StringBuilder(text.Length);
-        var space = false;
-        foreach (var c in text)
+        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(capacity, 16));
+        private int _length;
+        private bool _space;
+
+        public void Space() => _space = _length > 0;
+
+        public void Add(char c)
         {
-            if (char.IsWhiteSpace(c) || c == '\u00A0' || char.IsControl(c))
+            if (IsWhiteSpace(c))
             {
-                space = result.Length > 0;
-                continue;
+                _space = _length > 0;
+                return;
             }
-            if (space) result.Append(' ');
-            space = false;
-            result.Append(c);
+            // An entity can decode to two characters more than its text had room for ("&#x1F600;" is 2 chars).
+            if (_length + 2 > _chars.Length) Grow();
+            if (_space) _chars[_length++] = ' ';
+            _space = false;
+            _chars[_length++] = c;
         }
-        return result.Length == 0 ? null : result.ToString();
+
+        private void Grow()
+        {
+            var bigger = ArrayPool<char>.Shared.Rent(_chars.Length * 2);
+            _chars.AsSpan(0, _length).CopyTo(bigger);
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = bigger;
+        }
+
+        public readonly string? ToText() => _length == 0 ? null : new string(_chars, 0, _length);
+
+        public readonly void Return() => ArrayPool<char>.Shared.Return(_chars);
     }
 }

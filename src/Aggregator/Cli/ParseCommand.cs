@@ -14,7 +14,8 @@ internal static class ParseCommand
     {
         var sources = new Argument<string[]>("sources") { Description = "Feed files or http(s) URLs", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "One JSON object per source and line, in argument order" };
-        var command = new Command("parse", "Parse feed documents and print them in the normalised form") { sources, json };
+        var stats = new Option<bool>("--stats") { Description = "Also print throughput and allocation per entry to stderr" };
+        var command = new Command("parse", "Parse feed documents and print them in the normalised form") { sources, json, stats };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var parser = new FeedParser();
@@ -24,6 +25,9 @@ internal static class ParseCommand
             await using var buffered = new BufferedStream(stdout, 1 << 16);
             await using var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             var failures = 0;
+            long bytesRead = 0, entries = 0;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             // Documents are parsed on every core while results are written in argument order; the window
             // bounds how many parsed documents wait in memory for the one before them.
             var window = Environment.ProcessorCount * 4;
@@ -33,6 +37,7 @@ internal static class ParseCommand
             {
                 var (source, parsing) = pending.Dequeue();
                 var (result, readError) = await parsing;
+                entries += result?.Feed?.Entries.Count ?? 0;
                 var error = readError ?? result?.Error;
                 if (error is not null)
                 {
@@ -52,7 +57,9 @@ internal static class ParseCommand
                     await cores.WaitAsync(cancellationToken);
                     try
                     {
-                        return await ParseAsync(parser, http, source, cancellationToken);
+                        var parsed = await ParseAsync(parser, http, source, cancellationToken);
+                        Interlocked.Add(ref bytesRead, parsed.Bytes);
+                        return (parsed.Result, parsed.Error);
                     }
                     finally
                     {
@@ -61,25 +68,35 @@ internal static class ParseCommand
                 }, cancellationToken)));
             }
             while (pending.Count > 0) await WriteNextAsync();
+            if (parse.GetValue(stats))
+            {
+                await buffered.FlushAsync(cancellationToken);
+                var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+                var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+                await Console.Error.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"parsed {bytesRead / 1e6:0.0} MB, {entries} entries in {seconds:0.00} s: {bytesRead / 1e6 / seconds:0.0} MB/s, " +
+                    $"{entries / seconds:0} entries/s; allocated {allocated / 1e6:0} MB, {(entries == 0 ? 0 : allocated / entries):0} bytes per entry " +
+                    $"({(bytesRead == 0 ? 0 : (double)allocated / bytesRead):0.0} per input byte)"));
+            }
             return failures == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }
 
-    private static async Task<(FeedParse? Result, string? Error)> ParseAsync(FeedParser parser, HttpClient http, string source, CancellationToken cancellationToken)
+    private static async Task<(FeedParse? Result, string? Error, long Bytes)> ParseAsync(FeedParser parser, HttpClient http, string source, CancellationToken cancellationToken)
     {
         if (Uri.TryCreate(source, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
         {
             try
             {
                 using var response = await http.GetAsync(url, cancellationToken);
-                if (!response.IsSuccessStatusCode) return (null, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                if (!response.IsSuccessStatusCode) return (null, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", 0);
                 var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                return (parser.Parse(body, response.RequestMessage?.RequestUri ?? url, response.Content.Headers.ContentType?.ToString()), null);
+                return (parser.Parse(body, response.RequestMessage?.RequestUri ?? url, response.Content.Headers.ContentType?.ToString()), null, body.Length);
             }
             catch (HttpRequestException ex)
             {
-                return (null, ex.Message);
+                return (null, ex.Message, 0);
             }
         }
         byte[] bytes;
@@ -89,16 +106,16 @@ internal static class ParseCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (null, $"cannot read the file: {ex.Message}");
+            return (null, $"cannot read the file: {ex.Message}", 0);
         }
         try
         {
-            return (parser.Parse(bytes), null);
+            return (parser.Parse(bytes), null, bytes.Length);
         }
         catch (Exception ex)
         {
             // The parser never throws on bad input; this is our bug. Report it and go on with the other files.
-            return (null, $"internal parser error (please report): {ex}");
+            return (null, $"internal parser error (please report): {ex}", bytes.Length);
         }
     }
 
