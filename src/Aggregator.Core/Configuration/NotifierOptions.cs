@@ -14,6 +14,9 @@ public sealed class NotifierOptions
     public string? Username { get; set; }
     /// <summary>Name of the environment variable holding the SMTP password; never the password itself.</summary>
     public string? PasswordEnvironmentVariable { get; set; }
+    /// <summary>The SMTP password itself, for sources outside the repository only: user secrets
+    /// (`dotnet user-secrets set Notifiers:NAME:Password ...`) or the environment (`Notifiers__NAME__Password`).</summary>
+    public string? Password { get; set; }
     public string? From { get; set; }
     public List<string> To { get; set; } = [];
 

@@ -104,11 +104,12 @@ public sealed class NotifierFactory(
 
         var hasUser = !string.IsNullOrWhiteSpace(options.Username);
         var hasVariable = !string.IsNullOrWhiteSpace(options.PasswordEnvironmentVariable);
-        if (hasUser && !hasVariable)
-            errors.Add($"{key}:PasswordEnvironmentVariable is missing; Username is set, so name the environment variable that holds the password");
-        else if (!hasUser && hasVariable)
-            errors.Add($"{key}:Username is missing; PasswordEnvironmentVariable is set, so SMTP login needs a user name too");
-        else if (hasUser && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(options.PasswordEnvironmentVariable!)))
+        var hasPassword = !string.IsNullOrEmpty(options.Password);
+        if (hasUser && !hasVariable && !hasPassword)
+            errors.Add($"{key}:PasswordEnvironmentVariable is missing; Username is set, so name the environment variable that holds the password (or set {key}:Password in user secrets)");
+        else if (!hasUser && (hasVariable || hasPassword))
+            errors.Add($"{key}:Username is missing; a password is set, so SMTP login needs a user name too");
+        else if (hasUser && !hasPassword && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(options.PasswordEnvironmentVariable!)))
             errors.Add($"{key}:PasswordEnvironmentVariable names '{options.PasswordEnvironmentVariable}', which is not set in the environment");
     }
 

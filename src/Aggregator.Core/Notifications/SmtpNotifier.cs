@@ -86,8 +86,8 @@ public sealed partial class SmtpNotifier : INotifier
         var username = _options.Username;
         if (!string.IsNullOrEmpty(username))
         {
-            password = string.IsNullOrEmpty(_options.PasswordEnvironmentVariable)
-                ? null
+            password = !string.IsNullOrEmpty(_options.Password) ? _options.Password
+                : string.IsNullOrEmpty(_options.PasswordEnvironmentVariable) ? null
                 : Environment.GetEnvironmentVariable(_options.PasswordEnvironmentVariable);
             if (string.IsNullOrEmpty(password))
                 return DeliveryOutcome.Permanent(
@@ -140,7 +140,7 @@ public sealed partial class SmtpNotifier : INotifier
         SmtpCommandException command =>
             DeliveryOutcome.Permanent($"SMTP {Server}: {Describe(command)}"),
         AuthenticationException auth =>
-            DeliveryOutcome.Permanent($"SMTP {Server}: login as '{_options.Username}' refused: {auth.Message} (check Notifiers:{Name}:Username and the password in ${_options.PasswordEnvironmentVariable})"),
+            DeliveryOutcome.Permanent($"SMTP {Server}: login as '{_options.Username}' refused: {auth.Message} (check Notifiers:{Name}:Username and {PasswordSource})"),
         SslHandshakeException tls =>
             DeliveryOutcome.Retry($"SMTP {Server}: TLS handshake failed: {FirstLine(tls.Message)}"),
         NotSupportedException unsupported =>
@@ -149,6 +149,10 @@ public sealed partial class SmtpNotifier : INotifier
             DeliveryOutcome.Retry($"SMTP {Server}: connection failed: {FirstLine(exception.Message)}"),
         _ => null,
     };
+
+    string PasswordSource => !string.IsNullOrEmpty(_options.Password)
+        ? $"Notifiers:{Name}:Password in user secrets or the environment"
+        : $"the password in ${_options.PasswordEnvironmentVariable}";
 
     static string Describe(SmtpCommandException command)
     {

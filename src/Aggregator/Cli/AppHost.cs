@@ -5,6 +5,7 @@ using Aggregator.Notifications;
 using Aggregator.Refreshing;
 using Aggregator.Scheduling;
 using Aggregator.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,8 @@ internal static class AppHost
             ContentRootPath = root is null ? Directory.GetCurrentDirectory() : Path.GetFullPath(root),
         });
 
+        AddUserSecrets(builder);
+
         builder.Logging.ClearProviders();
         // Logs go to stderr so that stdout stays clean for the commands' output (--json, pipes).
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -50,6 +53,21 @@ internal static class AppHost
             builder.Services.AddSystemd();
         }
         return builder.Build();
+    }
+
+    /// <summary>`dotnet user-secrets --id aggregator` (or `--project src/Aggregator`) stores settings outside the
+    /// repository, for the SMTP password. Read in every environment, not only Development as the host does, and
+    /// placed before the environment variables so that those still win.</summary>
+    public const string UserSecretsId = "aggregator";
+
+    private static void AddUserSecrets(HostApplicationBuilder builder)
+    {
+        if (builder.Environment.IsDevelopment()) return; // the host has added them already
+        var sources = builder.Configuration.Sources;
+        var environment = sources.Select((source, index) => (source, index))
+            .FirstOrDefault(s => s.source is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource).index;
+        var secrets = new ConfigurationBuilder().AddUserSecrets(UserSecretsId, reloadOnChange: false).Sources[0];
+        sources.Insert(environment > 0 ? environment : sources.Count, secrets);
     }
 
     /// <summary>Checks settings and config/, migrates the database and brings the feeds table in line with feeds.json.</summary>

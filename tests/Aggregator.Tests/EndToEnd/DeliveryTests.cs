@@ -178,6 +178,37 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSmtpPasswordIsReadFromUserSecrets()
+    {
+        await using var secured = await SmtpServer.StartAsync("alerts", "s3cret");
+        var email = new JsonObject
+        {
+            ["Type"] = "smtp", ["Host"] = secured.Host, ["Port"] = secured.Port, ["Security"] = "none", ["Username"] = "alerts",
+            ["From"] = "a@example.test", ["To"] = new JsonArray("b@example.test"),
+        };
+        Configure(new JsonObject { ["email"] = email });
+        // `dotnet user-secrets set Notifiers:email:Password s3cret --id aggregator` writes this file.
+        var home = Path.Combine(_root.Path, "home");
+        var secrets = Path.Combine(home, ".microsoft", "usersecrets", "aggregator");
+        Directory.CreateDirectory(secrets);
+        File.WriteAllText(Path.Combine(secrets, "secrets.json"), """{ "Notifiers:email:Password": "s3cret" }""");
+
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
+        var withoutSecrets = await AggregatorProcess.RunAsync(_root.Path, "poll");
+        Assert.Equal(2, withoutSecrets.ExitCode);
+        Assert.Contains("Notifiers:email:PasswordEnvironmentVariable is missing", withoutSecrets.StdErr);
+
+        var poll = AggregatorProcess.StartInfo(_root.Path, "poll");
+        poll.Environment["HOME"] = home;
+        Assert.Equal(0, (await AggregatorProcess.RunAsync(poll)).ExitCode);
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("n", "Hezbollah item")));
+        var result = await AggregatorProcess.RunAsync(poll);
+        Assert.Contains("delivered 1", result.StdOut);
+        Assert.Single(await secured.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.DoesNotContain("s3cret", result.StdOut + result.StdErr);
+    }
+
+    [Fact]
     public async Task WhileAnotherProcessDeliversAPollLeavesTheOutboxToIt()
     {
         Configure(new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } });

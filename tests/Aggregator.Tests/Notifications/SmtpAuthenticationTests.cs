@@ -46,6 +46,22 @@ public sealed class SmtpAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ThePasswordCanBeASettingFromUserSecretsOrTheEnvironment()
+    {
+        var options = Options();
+        options.PasswordEnvironmentVariable = null;
+        options.Password = "s3cret";
+
+        Assert.Empty(NotifierFactory.Validate("mail", options));
+        Assert.Equal(DeliveryOutcome.Delivered, await Notifier(options).SendAsync(AlertSamples.Typical(), Ct));
+
+        options.Password = "wrong-password";
+        var refused = await Notifier(options).SendAsync(AlertSamples.Typical(), Ct);
+        Assert.Contains("Notifiers:mail:Password in user secrets", refused.Error);
+        Assert.DoesNotContain("wrong-password", refused.Error);
+    }
+
+    [Fact]
     public async Task AWrongPasswordFailsPermanentlyWithoutShowingThePassword()
     {
         Environment.SetEnvironmentVariable(_variable, "wrong-password");

@@ -36,9 +36,13 @@ public static class AggregatorProcess
         return info;
     }
 
-    public static async Task<Result> RunAsync(string contentRoot, params string[] args)
+    public static Task<Result> RunAsync(string contentRoot, params string[] args) => RunAsync(StartInfo(contentRoot, args));
+
+    /// <param name="info">From <see cref="StartInfo"/>, perhaps with more environment variables.</param>
+    public static async Task<Result> RunAsync(ProcessStartInfo info)
     {
-        using var process = Process.Start(StartInfo(contentRoot, args))!;
+        var args = info.ArgumentList.ToArray();
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
