@@ -21,7 +21,7 @@ public sealed partial class PollCycle(FeedStore feeds, FeedRefresher refresher, 
     {
         var reports = new RefreshReport[batch.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = polling.Value.MaxConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), parallel, async (i, ct) =>
+        await Parallel.ForEachAsync(InterleaveHosts(batch), parallel, async (i, ct) =>
         {
             var feed = batch[i];
             try
@@ -35,6 +35,30 @@ public sealed partial class PollCycle(FeedStore feeds, FeedRefresher refresher, 
             }
         });
         return reports;
+    }
+
+    /// <summary>Indexes into <paramref name="batch"/>, one feed per host in turn (each host's feeds in their
+    /// order). A host allows Polling:MaxConcurrencyPerHost requests at once; with its feeds side by side, the
+    /// workers would queue behind that limit while feeds on other hosts wait for a worker.</summary>
+    internal static IEnumerable<int> InterleaveHosts(IReadOnlyList<FeedRow> batch)
+    {
+        var byHost = new Dictionary<string, Queue<int>>(StringComparer.OrdinalIgnoreCase);
+        var hosts = new List<Queue<int>>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var host = Uri.TryCreate(batch[i].Url, UriKind.Absolute, out var url) ? url.Authority : batch[i].Url;
+            if (!byHost.TryGetValue(host, out var queue))
+            {
+                byHost[host] = queue = new Queue<int>();
+                hosts.Add(queue);
+            }
+            queue.Enqueue(i);
+        }
+        while (hosts.Count > 0)
+        {
+            for (var h = 0; h < hosts.Count; h++) yield return hosts[h].Dequeue();
+            hosts.RemoveAll(queue => queue.Count == 0);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Feed {FeedId} {FeedUrl}: polling it failed on our side")]
