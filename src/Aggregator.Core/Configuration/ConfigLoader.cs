@@ -32,10 +32,11 @@ public static class ConfigLoader
         var rulesDisplay = Path.Combine(displayDirectory, RulesFile);
 
         var feeds = new List<FeedDefinition>();
+        var feedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase); // thousands of feeds: no pairwise check
         if (!File.Exists(feedsPath))
             errors.Add($"{feedsDisplay} not found (looked in {Path.GetFullPath(directory)}); create it with {{ \"feeds\": [ {{ \"name\": \"...\", \"url\": \"https://...\" }} ] }} or pass --contentRoot");
         else
-            ReadItems(feedsPath, feedsDisplay, "feeds", FeedKeys, errors, (item, where) => ReadFeed(item, where, feeds, errors));
+            ReadItems(feedsPath, feedsDisplay, "feeds", FeedKeys, errors, (item, where) => ReadFeed(item, where, feeds, feedNames, errors));
 
         var rules = new List<RuleDefinition>();
         if (File.Exists(rulesPath))
@@ -98,7 +99,7 @@ public static class ConfigLoader
         }
     }
 
-    private static void ReadFeed(JsonElement item, string where, List<FeedDefinition> feeds, List<string> errors)
+    private static void ReadFeed(JsonElement item, string where, List<FeedDefinition> feeds, HashSet<string> names, List<string> errors)
     {
         var name = RequiredString(item, "name", where, "give the feed a short unique name", errors);
         var urlText = RequiredString(item, "url", where, "give the feed's absolute http(s) URL", errors);
@@ -121,7 +122,7 @@ public static class ConfigLoader
 
         var tags = StringList(item, "tags", where, errors);
         if (name is null || url is null) return;
-        if (feeds.Any(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)))
+        if (!names.Add(name))
         {
             errors.Add($"{where}: another feed is already named \"{name}\"; names must be unique");
             return;

@@ -35,16 +35,23 @@ public sealed class FeedStore(Database database)
     {
         await using var write = await database.BeginWriteAsync(cancellationToken);
         var nowText = Iso.ToText(now);
+        // Every command starts with this sync; with thousands of feeds, writing only what changed keeps it short.
+        var stored = (await write.Connection.QueryAsync<(string Name, string ConfigUrl, string Tags, long? IntervalSeconds, long Enabled)>(
+                "SELECT name, config_url, tags, interval_seconds, enabled FROM feeds", transaction: write.Transaction))
+            .ToDictionary(row => row.Name, StringComparer.OrdinalIgnoreCase);
         foreach (var feed in feeds)
         {
-            await write.Connection.ExecuteAsync(Upsert, new
+            var row = new
             {
                 feed.Name,
                 Url = feed.Url.AbsoluteUri,
                 Tags = JsonSerializer.Serialize(feed.Tags),
                 IntervalSeconds = (long?)feed.Interval?.TotalSeconds,
                 Now = nowText,
-            }, write.Transaction);
+            };
+            if (stored.TryGetValue(feed.Name, out var known) && known.Enabled == 1 && known.ConfigUrl == row.Url
+                && known.Tags == row.Tags && known.IntervalSeconds == row.IntervalSeconds) continue;
+            await write.Connection.ExecuteAsync(Upsert, row, write.Transaction);
         }
         await write.Connection.ExecuteAsync(DisableMissing, new { Names = JsonSerializer.Serialize(feeds.Select(f => f.Name)) }, write.Transaction);
         await write.CommitAsync(cancellationToken);

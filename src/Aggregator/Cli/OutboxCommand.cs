@@ -20,9 +20,11 @@ internal static class OutboxCommand
             foreach (var row in rows)
             {
                 if (parse.GetValue(json))
-                    JsonLines.Write(new { row.Id, row.Notifier, row.Status, row.Attempts, row.NextAttemptAt, row.LastError, row.CreatedAt, row.DeliveredAt });
+                    JsonLines.Write(new { row.Id, row.Notifier, row.Status, row.Attempts, row.NextAttemptAt, row.LastError, row.CreatedAt, row.DeliveredAt, row.DigestKey });
                 else
                     Console.WriteLine($"{row.Id}  {row.Notifier,-10} {row.Status,-9} attempts {row.Attempts}  created {row.CreatedAt:yyyy-MM-dd HH:mm}Z" +
+                        (row.Status == OutboxStatus.Pending ? $"  next {row.NextAttemptAt:yyyy-MM-dd HH:mm}Z" : "") +
+                        (row.DigestKey is null ? "" : $"{Environment.NewLine}    digest: {row.DigestKey}") +
                         (row.LastError is null ? "" : $"{Environment.NewLine}    last error: {row.LastError}"));
             }
             return ExitCodes.Ok;

@@ -93,7 +93,7 @@ public sealed class NotifierFactoryTests
         unsetVariable.Username = "alerts";
         unsetVariable.PasswordEnvironmentVariable = "AGGREGATOR_TEST_UNSET_" + Guid.NewGuid().ToString("N");
 
-        Assert.Equal(["Notifiers:mail:PasswordEnvironmentVariable is missing; Username is set, so name the environment variable that holds the password"],
+        Assert.Equal(["Notifiers:mail:PasswordEnvironmentVariable is missing; Username is set, so name the environment variable that holds the password (or set Notifiers:mail:Password in user secrets)"],
             NotifierFactory.Validate("mail", withoutVariable));
         Assert.Equal([$"Notifiers:mail:PasswordEnvironmentVariable names '{unsetVariable.PasswordEnvironmentVariable}', which is not set in the environment"],
             NotifierFactory.Validate("mail", unsetVariable));

@@ -50,6 +50,20 @@ public sealed class SmtpNotifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABurstOfAlertsSharesAConnectionAndOneTheServerDroppedIsReplaced()
+    {
+        using var notifier = Notifier(_server.NotifierOptions());
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(DeliveryOutcome.Delivered, await notifier.SendAsync(AlertSamples.Typical($"dlv-{i}"), Ct));
+
+        await _server.RestartAsync(); // the kept connection dies with the old server process
+        Assert.Equal(DeliveryOutcome.Delivered, await notifier.SendAsync(AlertSamples.Typical("dlv-3"), Ct));
+
+        var messages = await _server.WaitForMessagesAsync(4, Wait);
+        Assert.Equal(["dlv-0@aggregator", "dlv-1@aggregator", "dlv-2@aggregator", "dlv-3@aggregator"], messages.Select(m => m.MessageId).Order());
+    }
+
+    [Fact]
     public async Task TheEmailHasAPlainTextPartAndAnHtmlPartWithTheMatchedTermsMarked()
     {
         await Notifier(_server.NotifierOptions()).SendAsync(AlertSamples.Typical(), Ct);
