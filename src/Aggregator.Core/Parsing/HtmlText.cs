@@ -9,6 +9,10 @@ namespace Aggregator.Parsing;
 /// buffer and allocates only the result and each entity it decodes.</remarks>
 public static class HtmlText
 {
+    /// <summary>What ends a run of plain text: markup, an entity, whitespace other than a single space.</summary>
+    private static readonly SearchValues<char> RunEnd = SearchValues.Create(
+        "<&" + string.Concat(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => c != ' ' && IsWhiteSpace(c))));
+
     public static string? ToPlainText(string? html)
     {
         if (string.IsNullOrEmpty(html)) return null;
@@ -20,6 +24,16 @@ public static class HtmlText
             var i = 0;
             while (i < html.Length)
             {
+                // Words and single spaces, the bulk of any text, are copied a run at a time.
+                var rest = html.AsSpan(i);
+                var run = rest.IndexOfAny(RunEnd);
+                if (run != 0)
+                {
+                    if (run < 0) run = rest.Length;
+                    text.AddRun(rest[..run]);
+                    i += run;
+                    continue;
+                }
                 var c = html[i];
                 if (c == '<' && i + 1 < html.Length && (char.IsAsciiLetter(html[i + 1]) || html[i + 1] is '/' or '!' or '?'))
                 {
@@ -146,6 +160,34 @@ public static class HtmlText
             if (_space) _chars[_length++] = ' ';
             _space = false;
             _chars[_length++] = c;
+        }
+
+        /// <summary>Adds text holding no whitespace but single spaces, collapsing it as <see cref="Add"/> would.</summary>
+        public void AddRun(ReadOnlySpan<char> run)
+        {
+            if (run.IndexOf("  ") >= 0)
+            {
+                foreach (var c in run) Add(c);
+                return;
+            }
+            var start = 0;
+            var end = run.Length;
+            if (run[0] == ' ')
+            {
+                _space = _length > 0;
+                start = 1;
+            }
+            var trailing = end > start && run[end - 1] == ' ';
+            if (trailing) end--;
+            if (end > start)
+            {
+                while (_length + end - start + 1 > _chars.Length) Grow();
+                if (_space) _chars[_length++] = ' ';
+                _space = false;
+                run[start..end].CopyTo(_chars.AsSpan(_length));
+                _length += end - start;
+            }
+            if (trailing) _space = _length > 0;
         }
 
         private void Grow()
