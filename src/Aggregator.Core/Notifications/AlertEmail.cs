@@ -134,7 +134,9 @@ public static class AlertEmail
             : "(no terms recorded)");
         html.Append("</table>\n");
 
-        if (AlertText.Summary(alert) is { } summary)
+        if (EntryHtml.ToHtml(alert.SummaryHtml, alert.Link, alert.MatchedTerms) is { } entryHtml)
+            html.Append("<div style=\"margin-top: 1em\">").Append(entryHtml).Append("</div>\n");
+        else if (AlertText.Summary(alert) is { } summary)
             html.Append("<p style=\"white-space: pre-wrap\">")
                 .Append(TermHighlighter.ToHtml(summary, alert.MatchedTerms))
                 .Append("</p>\n");

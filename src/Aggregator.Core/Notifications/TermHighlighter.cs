@@ -29,7 +29,7 @@ public static class TermHighlighter
     /// <summary>Whole words only, so the term "war" does not light up "software"; a trailing * (as the rule
     /// syntax writes a prefix) extends to the end of the word. Quotes around a phrase are dropped; its words may be split by any whitespace.
     /// Longest term first, so "new york times" wins over "new york".</summary>
-    static Regex? BuildPattern(IReadOnlyList<string> terms)
+    internal static Regex? BuildPattern(IReadOnlyList<string> terms)
     {
         var alternatives = terms
             .Select(term => term.Trim().Trim('"').Trim())

@@ -82,10 +82,10 @@ public sealed class SmtpNotifierTests : IAsyncLifetime
 
         var html = message.HtmlBody;
         Assert.Contains("<a href=\"https://example.org/isw/2025/05/01/grid\">Strikes on <mark>Ukraine</mark>&#39;s power grid &lt;update&gt;</a>", html);
-        Assert.Contains("struck <mark>Ukraine</mark>&#39;s <mark>energy</mark> infrastructure", html);
-        Assert.Contains("&amp; &lt;b&gt;engineers&lt;/b&gt;", html);
+        // The entry's own HTML, sanitised, with the terms marked inside its text.
+        Assert.Contains("<p>Russian forces struck <b><mark>Ukraine</mark>'s</b> <mark>energy</mark> infrastructure overnight.</p>", html);
         Assert.DoesNotContain("<script", html);
-        Assert.DoesNotContain("<b>", html);
+        Assert.DoesNotContain("alert(1)", html);
     }
 
     [Fact]

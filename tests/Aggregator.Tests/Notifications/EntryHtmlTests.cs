@@ -1,0 +1,43 @@
+using Aggregator.Notifications;
+
+namespace Aggregator.Tests.Notifications;
+
+/// <summary>Feed HTML is untrusted: what the email keeps of it, and where it falls back to plain text.</summary>
+public sealed class EntryHtmlTests
+{
+    [Fact]
+    public void LinksBecomeAbsoluteAndScriptsHandlersImagesAndJavascriptLinksAreDropped()
+    {
+        const string html = """
+            <p onclick="steal()">See <a href="/report.pdf">the report</a> on <em>Iran</em>.
+            <img src="https://tracker.example/p.gif"><a href="javascript:alert(1)">click</a>
+            <iframe src="https://evil.example/"></iframe><style>p { display: none }</style></p>
+            """;
+
+        var safe = EntryHtml.ToHtml(html, "https://example.org/news/2026/item", ["Iran"])!;
+
+        Assert.Contains("<a href=\"https://example.org/report.pdf\">the report</a>", safe);
+        Assert.Contains("<em><mark>Iran</mark></em>", safe);
+        Assert.DoesNotContain("onclick", safe);
+        Assert.DoesNotContain("<img", safe);
+        Assert.DoesNotContain("javascript:", safe);
+        Assert.DoesNotContain("iframe", safe);
+        Assert.DoesNotContain("display: none", safe);
+    }
+
+    [Fact]
+    public void TermsAreMarkedAsWholeWordsInTextNotInsideTagsOrAttributes()
+    {
+        var safe = EntryHtml.ToHtml("""<p title="Iran">Iranian and Iran; <a href="https://example.org/iran">Iran</a></p>""", null, ["Iran"])!;
+
+        Assert.Equal("""<p title="Iran">Iranian and <mark>Iran</mark>; <a href="https://example.org/iran"><mark>Iran</mark></a></p>""", safe);
+    }
+
+    [Fact]
+    public void NothingToShowOrAWholeArticleGivesNullSoTheEmailUsesThePlainSummary()
+    {
+        Assert.Null(EntryHtml.ToHtml("<script>alert(1)</script>", null, []));
+        Assert.Null(EntryHtml.ToHtml("  ", null, []));
+        Assert.Null(EntryHtml.ToHtml("<p>" + string.Concat(Enumerable.Repeat("word ", 1000)) + "</p>", null, []));
+    }
+}
