@@ -10,7 +10,7 @@ n=${1:-10000}; concurrency=${2:-1}; kind=${3:-webhook}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 out=${AGG_PUBLISH:-/tmp/aggregator-publish}
-[ -n "${NO_PUBLISH:-}" ] || dotnet publish "$repo/src/Aggregator" -c Release -o "$out" --nologo -v quiet >/dev/null
+[ -n "${NO_PUBLISH:-}" ] || dotnet publish "$repo/src/Aggregator" -c Release --use-current-runtime -p:PublishReadyToRun=true -o "$out" --nologo -v quiet >/dev/null
 PY=/usr/bin/python3
 feed_port=18181; receiver_port=18182
 

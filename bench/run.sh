@@ -11,11 +11,19 @@ shared=${SHARED:-$repo/../shared}
 kind=${1:?usage: bench/run.sh parse|poll [options for the shared script]}; shift
 
 out=${AGG_PUBLISH:-/tmp/aggregator-publish}
-dotnet publish "$repo/src/Aggregator" -c Release -o "$out" --nologo -v quiet >/dev/null
+dotnet publish "$repo/src/Aggregator" -c Release --use-current-runtime -p:PublishReadyToRun=true -o "$out" --nologo -v quiet >/dev/null
 export AGGREGATOR="$out/aggregator"
 
 peers_parse="${PEERS:-sfeed_stream feedparser}"
-peers_poll="${PEERS:-sfeed_cond rss2email}"
+peers_poll="${PEERS:-sfeed_cond rss2email feed2exec}"
+# A peer that is not installed would only show up as a failed row at the end of a long run.
+for peer in $([ "$kind" = parse ] && echo "$peers_parse" || echo "$peers_poll"); do
+  case "$peer" in sfeed*) bin=sfeed ;; rss2email) bin=r2e ;; feed2exec) bin=feed2exec ;; newsboat) bin=newsboat ;; *) bin= ;; esac
+  if [ -n "$bin" ] && ! command -v "$bin" >/dev/null; then
+    echo "bench/run.sh: peer $peer needs '$bin': apt-get install -y sfeed python3-feedparser rss2email feed2exec newsboat nginx python3-aiosmtpd time curl" >&2
+    exit 2
+  fi
+done
 case "$kind" in
   parse) exec "$shared/bench/parse_bench.sh" -t "$peers_parse $here/aggregator.sh" "$@" ;;
   poll)  exec "$shared/bench/poll_bench.sh" -t "$peers_poll $here/aggregator.sh" "$@" ;;

@@ -10,7 +10,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
 publish=${AGG_PUBLISH:-/tmp/aggregator-publish}
-dotnet publish "$repo/src/Aggregator" -c Release -o "$publish" --nologo -v quiet >/dev/null
+dotnet publish "$repo/src/Aggregator" -c Release --use-current-runtime -p:PublishReadyToRun=true -o "$publish" --nologo -v quiet >/dev/null
 mapfile -t files < <(find "$corpus/feeds" -type f | sort)
 "$publish/aggregator" parse --json "${files[@]}" > "$out/all.jsonl" 2> "$out/stderr.txt" || true
 /usr/bin/python3 - "$out" <<'PYEOF'
