@@ -50,7 +50,14 @@ public sealed class FeedParser
         if (xmlError is not null)
         {
             // feedparser's loose pass: repair what strict XML rejects and read again; keep the better read.
-            var repaired = ReadXml(XmlRepair.Repair(text), version, source, out var repairedError);
+            var repairedText = XmlRepair.Repair(text);
+            var repaired = ReadXml(repairedText, version, source, out var repairedError);
+            for (var fixes = 0; repairedError is not null && fixes < XmlRepair.MaxEndTagFixes
+                 && XmlRepair.FixEndTag(repairedText, repairedError) is { } closed; fixes++)
+            {
+                repairedText = closed;
+                repaired = ReadXml(repairedText, version, source, out repairedError);
+            }
             if (repaired.Entries.Count >= feed.Entries.Count) (feed, xmlError) = (repaired, repairedError);
             problems.Add(repairedError is null ? $"not well-formed XML ({Describe(xmlError)}); read leniently" : Describe(repairedError));
         }
@@ -66,7 +73,7 @@ public sealed class FeedParser
     private static ParsedFeed ReadXml(string text, string version, Uri? source, out XmlException? error)
     {
         using var reader = XmlReader.Create(new StringReader(text), XmlFeedReader.Settings);
-        return XmlFeedReader.Read(reader, version, source, out error)!;
+        return version == "cdf" ? CdfReader.Read(reader, source, out error) : XmlFeedReader.Read(reader, version, source, out error)!;
     }
 
     /// <summary>The format, from the root element (and its version attribute or namespace).</summary>
@@ -98,6 +105,8 @@ public sealed class FeedParser
                     return ("atom10", name, null);
                 case "channel":
                     return ("rss09x", name, null);
+                case var cdf when CdfReader.IsCdf(cdf):
+                    return ("cdf", name, null);
                 default:
                     return (null, name, null);
             }

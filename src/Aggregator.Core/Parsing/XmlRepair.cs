@@ -15,6 +15,39 @@ internal static class XmlRepair
         ["sy"] = FeedNamespaces.Syndication, ["rdf"] = FeedNamespaces.Rdf,
     };
 
+    /// <summary>How many mismatched end tags one document may have renamed before we give up on it.</summary>
+    public const int MaxEndTagFixes = 20;
+
+    private static readonly System.Text.RegularExpressions.Regex MismatchedEndTag =
+        new(@"^The '([^']+)' start tag on line \d+ position \d+ does not match the end tag of '([^']+)'", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Tag soup's commonest break, an end tag that is not the one of the element open there
+    /// ("&lt;title&gt;…&lt;/subtitle&gt;"): renames that end tag to the open element's name, as a browser
+    /// would close the open element. Null when <paramref name="error"/> is another kind of error.</summary>
+    public static string? FixEndTag(string xml, System.Xml.XmlException error)
+    {
+        var match = MismatchedEndTag.Match(error.Message);
+        if (!match.Success) return null;
+        var (open, found) = (match.Groups[1].Value, match.Groups[2].Value);
+        // The error points into the offending end tag: find "</found" at or just before that spot.
+        var offset = Offset(xml, error.LineNumber, error.LinePosition);
+        if (offset < 0) return null;
+        var from = Math.Min(xml.Length - 1, offset + found.Length + 2);
+        var tag = xml.LastIndexOf("</" + found, from, Math.Min(from + 1, 64), StringComparison.Ordinal);
+        return tag < 0 ? null : string.Concat(xml.AsSpan(0, tag + 2), open, xml.AsSpan(tag + 2 + found.Length));
+    }
+
+    private static int Offset(string text, int line, int position)
+    {
+        var offset = 0;
+        for (var l = 1; l < line; l++)
+        {
+            offset = text.IndexOf('\n', offset) + 1;
+            if (offset == 0) return -1;
+        }
+        return offset + position - 1 < text.Length ? offset + position - 1 : -1;
+    }
+
     public static string Repair(string xml)
     {
         // PHP warnings, BOM debris or comments before the XML declaration: the declaration must come first.

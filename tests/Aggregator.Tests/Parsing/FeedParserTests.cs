@@ -136,6 +136,38 @@ public abstract class FeedParserTests
     }
 
     [Fact]
+    public void AnEndTagThatClosesTheWrongElementIsReadAsClosingTheOpenOne()
+    {
+        var feed = Parse("""
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>One</titel><guid>1</guid><description>a <b>bold</i> claim</description></item>
+            <item><title>Two</title><guid>2</guid></item>
+            </channel></rss>
+            """);
+        Assert.Equal(["One", "Two"], feed.Entries.Select(e => e.Title));
+        Assert.Equal("a bold claim", feed.Entries[0].Summary);
+        Assert.NotEmpty(feed.Problems);
+    }
+
+    [Fact]
+    public void ChannelDefinitionFormatIsReadWithItsBaseAndDates()
+    {
+        var feed = Parse("""
+            <CHANNEL BASE="http://base.example.org/" HREF="http://www.example.org/" LASTMOD="2004-04-06T23:05:43-05:00">
+              <TITLE>Channel title</TITLE>
+              <ABSTRACT>channel abstract</ABSTRACT>
+              <ITEM HREF="/item/1" LASTMOD="2004-04-06T23:05:43-05:00"><TITLE>Item title</TITLE><ABSTRACT>Item &lt;b&gt;abstract&lt;/b&gt;</ABSTRACT></ITEM>
+              <CHANNEL BASE="http://sub.example.org/"><ITEM href="two"/></CHANNEL>
+            </CHANNEL>
+            """);
+        Assert.Equal(("cdf", "Channel title", "http://www.example.org/"), (feed.Version, feed.Title, feed.Link));
+        Assert.Equal(2, feed.Entries.Count);
+        Assert.Equal(("Item title", "http://base.example.org/item/1", "Item abstract"), (feed.Entries[0].Title, feed.Entries[0].Link, feed.Entries[0].Summary));
+        Assert.Equal(new DateTimeOffset(2004, 4, 7, 4, 5, 43, TimeSpan.Zero), feed.Entries[0].Updated);
+        Assert.Equal("http://sub.example.org/two", feed.Entries[1].Link);
+    }
+
+    [Fact]
     public void TextBeforeTheXmlDeclarationIsSkipped()
     {
         var feed = Parse("<br />\n<b>Warning</b>: headers already sent<br />\n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>Ok</title></item></channel></rss>");
