@@ -27,24 +27,32 @@ public static class AlertEmail
         return $"{id.ToString().Trim('.')}@aggregator";
     }
 
-    public static MimeMessage Build(Alert alert, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
+    /// <summary>What every alert email has: subject, Message-ID from the delivery id, sender, recipients,
+    /// the delivery and rule headers, and Auto-Submitted.</summary>
+    static MimeMessage Message(string subject, string deliveryId, string rule, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
     {
         var message = new MimeMessage
         {
-            Subject = Subject(alert),
-            MessageId = MessageId(alert.DeliveryId),
+            Subject = subject,
+            MessageId = MessageId(deliveryId),
             Date = now,
         };
         message.From.Add(from);
         message.To.AddRange(to);
-        message.Headers.Add("X-Aggregator-Delivery", alert.DeliveryId);
-        message.Headers.Add("X-Aggregator-Rule", AlertText.OneLine(alert.Rule));
+        message.Headers.Add("X-Aggregator-Delivery", deliveryId);
+        message.Headers.Add("X-Aggregator-Rule", AlertText.OneLine(rule));
+        // Tells auto-responders (vacation replies) not to answer a machine (RFC 3834).
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        return message;
+    }
+
+    public static MimeMessage Build(Alert alert, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
+    {
+        var message = Message(Subject(alert), alert.DeliveryId, alert.Rule, from, to, now);
         message.Headers.Add("X-Aggregator-Feed", AlertText.OneLine(alert.Feed));
         message.Headers.Add("X-Aggregator-Entry-Id", AlertText.OneLine(alert.EntryId));
         if (!string.IsNullOrWhiteSpace(alert.Link))
             message.Headers.Add("X-Aggregator-Entry-Link", alert.Link.Trim());
-        // Tells auto-responders (vacation replies) not to answer a machine (RFC 3834).
-        message.Headers.Add("Auto-Submitted", "auto-generated");
 
         var body = new BodyBuilder
         {
@@ -63,18 +71,8 @@ public static class AlertEmail
     /// date, matched terms and a short teaser; the full summaries are one click away.</summary>
     public static MimeMessage BuildDigest(Digest digest, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
     {
-        var message = new MimeMessage
-        {
-            Subject = DigestSubject(digest),
-            MessageId = MessageId(digest.DeliveryId),
-            Date = now,
-        };
-        message.From.Add(from);
-        message.To.AddRange(to);
-        message.Headers.Add("X-Aggregator-Delivery", digest.DeliveryId);
-        message.Headers.Add("X-Aggregator-Rule", AlertText.OneLine(digest.Rule));
+        var message = Message(DigestSubject(digest), digest.DeliveryId, digest.Rule, from, to, now);
         message.Headers.Add("X-Aggregator-Digest", digest.Alerts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        message.Headers.Add("Auto-Submitted", "auto-generated");
 
         var text = new StringBuilder();
         text.Append("Rule ").Append(digest.Rule).Append(": ").AppendLine(digest.Summary).AppendLine();

@@ -96,17 +96,9 @@ public sealed partial class OutboxDispatcher(
     {
         var first = delivery.Rows[0];
         DeliveryOutcome outcome;
-        string deliveryId;
         var notifier = notifiers.Find(delivery.Notifier);
-        if (first.DigestKey is null)
-        {
-            deliveryId = first.Id;
-        }
-        else
-        {
-            var period = DigestPeriod.Parse(first.DigestKey);
-            deliveryId = Digest.IdFor(delivery.Notifier, period, delivery.Rows.Select(r => r.Id));
-        }
+        var period = first.DigestKey is null ? null : DigestPeriod.Parse(first.DigestKey);
+        var deliveryId = period is null ? first.Id : Digest.IdFor(delivery.Notifier, period, delivery.Rows.Select(r => r.Id));
 
         if (notifier is null)
         {
@@ -116,9 +108,9 @@ public sealed partial class OutboxDispatcher(
         {
             try
             {
-                outcome = first.DigestKey is null
+                outcome = period is null
                     ? await notifier.SendAsync(AlertJson.Deserialize(first.Payload), cancellationToken)
-                    : await notifier.SendDigestAsync(new Digest(deliveryId, delivery.Notifier, DigestPeriod.Parse(first.DigestKey),
+                    : await notifier.SendDigestAsync(new Digest(deliveryId, delivery.Notifier, period,
                         [.. delivery.Rows.Select(r => AlertJson.Deserialize(r.Payload))]), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
