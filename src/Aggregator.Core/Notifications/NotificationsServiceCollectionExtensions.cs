@@ -28,8 +28,29 @@ public static class NotificationsServiceCollectionExtensions
     }
 
     /// <summary>Every problem with the configured notifiers, each naming its settings key; empty when all are usable.</summary>
-    public static IReadOnlyList<string> Validate(IServiceProvider services) =>
-        NotifierFactory.Validate(Configured(services.GetRequiredService<IConfiguration>()));
+    public static IReadOnlyList<string> Validate(IServiceProvider services)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var notifiers = Configured(configuration);
+        return [.. NotifierFactory.Validate(notifiers), .. PasswordsInSettingsFiles(configuration, notifiers.Keys)];
+    }
+
+    /// <summary>appsettings*.json is a file people commit and share; a password there is refused, not used.</summary>
+    private static IEnumerable<string> PasswordsInSettingsFiles(IConfiguration configuration, IEnumerable<string> names)
+    {
+        if (configuration is not IConfigurationRoot root) yield break;
+        foreach (var provider in root.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>())
+        {
+            if (provider.Source.Path is not { } file || !file.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase)) continue;
+            foreach (var name in names)
+            {
+                if (provider.TryGet($"{Section}:{name}:Password", out _))
+                    yield return $"{Section}:{name}:Password is written in {file}; keep passwords out of files: " +
+                        $"`dotnet user-secrets set {Section}:{name}:Password ... --id aggregator`, the environment variable {Section}__{name}__Password, " +
+                        $"or PasswordEnvironmentVariable";
+            }
+        }
+    }
 
     private static Dictionary<string, NotifierOptions> Configured(IConfiguration configuration)
     {

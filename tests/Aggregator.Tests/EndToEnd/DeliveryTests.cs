@@ -181,12 +181,17 @@ public sealed class DeliveryTests : IAsyncLifetime
     public async Task TheSmtpPasswordIsReadFromUserSecrets()
     {
         await using var secured = await SmtpServer.StartAsync("alerts", "s3cret");
-        var email = new JsonObject
+        JsonObject Email(string? password = null)
         {
-            ["Type"] = "smtp", ["Host"] = secured.Host, ["Port"] = secured.Port, ["Security"] = "none", ["Username"] = "alerts",
-            ["From"] = "a@example.test", ["To"] = new JsonArray("b@example.test"),
-        };
-        Configure(new JsonObject { ["email"] = email });
+            var email = new JsonObject
+            {
+                ["Type"] = "smtp", ["Host"] = secured.Host, ["Port"] = secured.Port, ["Security"] = "none", ["Username"] = "alerts",
+                ["From"] = "a@example.test", ["To"] = new JsonArray("b@example.test"),
+            };
+            if (password is not null) email["Password"] = password;
+            return email;
+        }
+        Configure(new JsonObject { ["email"] = Email() });
         // `dotnet user-secrets set Notifiers:email:Password s3cret --id aggregator` writes this file.
         var home = Path.Combine(_root.Path, "home");
         var secrets = Path.Combine(home, ".microsoft", "usersecrets", "aggregator");
@@ -194,6 +199,12 @@ public sealed class DeliveryTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(secrets, "secrets.json"), """{ "Notifiers:email:Password": "s3cret" }""");
 
         _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
+        Configure(new JsonObject { ["email"] = Email(password: "s3cret") });
+        var inSettings = await AggregatorProcess.RunAsync(_root.Path, "poll");
+        Assert.Equal(2, inSettings.ExitCode);
+        Assert.Contains("Notifiers:email:Password is written in appsettings.json; keep passwords out of files", inSettings.StdErr);
+        Configure(new JsonObject { ["email"] = Email() });
+
         var withoutSecrets = await AggregatorProcess.RunAsync(_root.Path, "poll");
         Assert.Equal(2, withoutSecrets.ExitCode);
         Assert.Contains("Notifiers:email:PasswordEnvironmentVariable is missing", withoutSecrets.StdErr);
