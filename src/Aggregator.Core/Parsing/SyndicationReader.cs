@@ -9,7 +9,7 @@ internal static class SyndicationReader
 {
     public static ParsedFeed? TryRead(string xml, string version, Uri? source)
     {
-        SyndicationFeedFormatter formatter = version == "atom10" ? new Atom10FeedFormatter() : new Rss20FeedFormatter();
+        SyndicationFeedFormatter formatter = version == "atom10" ? new Atom10FeedFormatter<ReadFeed>() : new Rss20FeedFormatter<ReadFeed>();
         // By default one unreadable date throws away the whole feed; ours never fails, and MinValue stands for "no date".
         formatter.DateTimeParser = (XmlDateTimeData data, out DateTimeOffset value) =>
         {
@@ -90,6 +90,7 @@ internal static class SyndicationReader
             entry.Author = person.Name is { Length: > 0 } name && person.Email is { Length: > 0 } email ? $"{name} ({email})" : person.Name ?? person.Email;
         entry.Categories.AddRange(item.Categories.Select(c => c.Name).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()));
 
+        if (item is ReadItem read) Merge(read.Extensions, entry);
         foreach (var extension in item.ElementExtensions)
         {
             using var reader = extension.GetReader();
@@ -97,6 +98,34 @@ internal static class SyndicationReader
             XmlFeedReader.ReadExtension(reader, entry);
         }
         return entry.Build();
+    }
+
+    /// <summary>The extension elements read while Syndication parsed the item, applied as
+    /// <see cref="XmlFeedReader.ReadExtension"/> applies them on our own path.</summary>
+    private static void Merge(EntryBuilder extensions, EntryBuilder entry)
+    {
+        if (extensions.Content is not null) (entry.Content, entry.ContentIsText) = (extensions.Content, false);
+        if (entry.Title is null && extensions.Title is not null) (entry.Title, entry.TitleIsText) = (extensions.Title, false);
+        entry.Summary ??= extensions.Summary;
+        entry.Author = extensions.Author ?? entry.Author;
+        entry.Published = extensions.Published ?? entry.Published;
+        entry.Updated = extensions.Updated ?? entry.Updated;
+        entry.Categories.AddRange(extensions.Categories);
+    }
+
+    /// <summary>Syndication buffers every element it does not know (content:encoded, dc:creator…) into an
+    /// XmlBuffer for later; an item that reads the ones we use as they pass saves that copy and the re-read.</summary>
+    private sealed class ReadItem : SyndicationItem
+    {
+        public EntryBuilder Extensions { get; } = new();
+
+        protected override bool TryParseElement(XmlReader reader, string version) => XmlFeedReader.ReadExtension(reader, Extensions);
+    }
+
+    /// <summary>Makes the formatters create <see cref="ReadItem"/>s.</summary>
+    private sealed class ReadFeed : SyndicationFeed
+    {
+        protected override SyndicationItem CreateItem() => new ReadItem();
     }
 
     private static string Value(SyndicationElementExtension extension)
