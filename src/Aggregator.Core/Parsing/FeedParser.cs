@@ -23,7 +23,8 @@ public sealed class FeedParser
     public ParseResult Parse(ReadOnlyMemory<byte> body, Uri? source = null, string? contentType = null)
     {
         var problems = new List<string>();
-        var text = FeedDecoder.Decode(body.Span, contentType, problems);
+        var text = FeedDecoder.Decode(body.Span, contentType, problems, out var utf8);
+        if (utf8) text = FeedDecoder.RepairDoubleEncodedText(text, problems);
         var start = 0;
         while (start < text.Length && (char.IsWhiteSpace(text[start]) || text[start] == '\uFEFF')) start++;
         if (start == text.Length) return ParseResult.Fail(body.Length == 0 ? "empty body: the server sent nothing" : "empty body: only whitespace");

@@ -168,6 +168,26 @@ public abstract class FeedParserTests
     }
 
     [Fact]
+    public void Utf8TextSavedAgainAsIfLatin1IsRepairedAsFeedparserDoes()
+    {
+        // "£" and "à" (whose second byte is a no-break space) encoded twice; "›" twice through windows-1252,
+        // whose "€" is no Latin-1 character: feedparser leaves that one, and so do we.
+        var doubled = Encoding.UTF8.GetBytes("""
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>Spending Â£30 million</title><guid>1</guid></item>
+            <item><title>Mort Ã 53 ans</title><guid>2</guid></item>
+            <item><title>World â€º Japan</title><guid>3</guid></item>
+            <item><title>Café crème</title><guid>4</guid></item>
+            </channel></rss>
+            """);
+        Assert.Equal(["Spending £30 million", "Mort à53 ans", "World â€º Japan", "Café crème"], Parse(doubled).Entries.Select(e => e.Title));
+
+        // Declared Latin-1 and not valid UTF-8: these are the characters the publisher meant.
+        var latin1 = Encoding.Latin1.GetBytes("""<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><item><title>Ã© Ã¨ café</title><guid>1</guid></item></channel></rss>""");
+        Assert.Equal("Ã© Ã¨ café", Parse(latin1).Entries[0].Title);
+    }
+
+    [Fact]
     public void TextBeforeTheXmlDeclarationIsSkipped()
     {
         var feed = Parse("<br />\n<b>Warning</b>: headers already sent<br />\n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>Ok</title></item></channel></rss>");
