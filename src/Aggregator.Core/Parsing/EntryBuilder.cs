@@ -19,6 +19,13 @@ internal sealed class EntryBuilder
     public string? Content;
     public bool ContentIsText;
     public readonly List<string> Categories = [];
+    public readonly List<Enclosure> Enclosures = [];
+
+    /// <summary>Adds it unless it is null or its URL is already there (RSS and Media RSS often name the same file).</summary>
+    public void AddEnclosure(Enclosure? enclosure)
+    {
+        if (enclosure is not null && !Enclosures.Exists(e => e.Url == enclosure.Url)) Enclosures.Add(enclosure);
+    }
 
     public ParsedEntry Build()
     {
@@ -39,6 +46,7 @@ internal sealed class EntryBuilder
             SummaryHtml = SummaryIsText ? null : Summary,
             ContentHtml = ContentIsText ? null : Content,
             Categories = Categories,
+            Enclosures = Enclosures,
         };
     }
 

@@ -15,4 +15,5 @@ public sealed record ParsedEntry
     public string? SummaryHtml { get; init; }
     public string? ContentHtml { get; init; }
     public IReadOnlyList<string> Categories { get; init; } = [];
+    public IReadOnlyList<Enclosure> Enclosures { get; init; } = [];
 }

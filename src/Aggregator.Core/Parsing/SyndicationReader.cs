@@ -60,6 +60,8 @@ internal static class SyndicationReader
         };
         foreach (var link in item.Links)
         {
+            if (link.RelationshipType == "enclosure")
+                entry.AddEnclosure(Enclosure.Create(Absolute(link, source), link.MediaType, link.Length > 0 ? link.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
             if (link.RelationshipType is not (null or "alternate")) continue;
             if (!atom && link.Uri?.OriginalString == item.Id)
             {
@@ -111,6 +113,7 @@ internal static class SyndicationReader
         entry.Published = extensions.Published ?? entry.Published;
         entry.Updated = extensions.Updated ?? entry.Updated;
         entry.Categories.AddRange(extensions.Categories);
+        foreach (var enclosure in extensions.Enclosures) entry.AddEnclosure(enclosure);
     }
 
     /// <summary>Syndication buffers every element it does not know (content:encoded, dc:creator…) into an

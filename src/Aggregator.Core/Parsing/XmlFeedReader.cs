@@ -212,6 +212,10 @@ internal sealed class XmlFeedReader
             case "category" when IsRss(ns):
                 if (HtmlText.Collapse(Text(reader)) is { } category) entry.Categories.Add(category);
                 return true;
+            case "enclosure" when IsRss(ns):
+                entry.AddEnclosure(Enclosure.Create(Resolve(reader.GetAttribute("url"), depth), reader.GetAttribute("type"), reader.GetAttribute("length")));
+                reader.Skip();
+                return true;
         }
         return ReadExtension(reader, entry);
     }
@@ -252,6 +256,25 @@ internal sealed class XmlFeedReader
             case (DublinCore, "subject"):
                 if (HtmlText.Collapse(Text(reader)) is { } subject) entry.Categories.Add(subject);
                 return true;
+            case (Media, "content"):
+                entry.AddEnclosure(Enclosure.Create(reader.GetAttribute("url"), reader.GetAttribute("type"), reader.GetAttribute("fileSize")));
+                reader.Skip();
+                return true;
+            case (Media, "group"):
+                // Several renditions of one file: each media:content is an enclosure; the group's media:title counts too.
+                if (reader.IsEmptyElement)
+                {
+                    reader.Read();
+                    return true;
+                }
+                var depth = reader.Depth;
+                reader.Read();
+                while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+                {
+                    if (reader.NodeType != XmlNodeType.Element || !ReadExtension(reader, entry)) reader.Read();
+                }
+                reader.Read();
+                return true;
         }
         return false;
     }
@@ -284,9 +307,11 @@ internal sealed class XmlFeedReader
         var rel = reader.GetAttribute("rel")?.Trim() ?? "alternate";
         var type = reader.GetAttribute("type")?.Trim().ToLowerInvariant();
         var href = reader.GetAttribute("href");
+        var length = reader.GetAttribute("length");
         if (href is null) href = Text(reader); // Atom 0.3 feeds sometimes put the URL in the element
         else reader.Skip();
         href = Resolve(href, depth);
+        if (rel == "enclosure") entry.AddEnclosure(Enclosure.Create(href, type, length));
         if (rel != "alternate" || href is null) return;
         if (type is null or "text/html" or "application/xhtml+xml" or "html" or "xhtml") entry.AlternateHtmlLink ??= href;
         else entry.AlternateOtherLink ??= href;

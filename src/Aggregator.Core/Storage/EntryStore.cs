@@ -9,12 +9,14 @@ public sealed class EntryStore(Database database)
 {
     private const string Insert = """
         INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
-                             summary_html, content_html, categories, published_at, updated_at, fetched_at)
+                             summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at)
         VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
-                @SummaryHtml, @ContentHtml, @Categories, @PublishedAt, @UpdatedAt, @FetchedAt)
+                @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt)
         ON CONFLICT (feed_id, entry_key) DO NOTHING
         RETURNING id
         """;
+
+    private static readonly JsonSerializerOptions EnclosureJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Stores the entry unless the feed already has one with this key.</summary>
     /// <returns>The new row's id, or null when the entry was already stored.</returns>
@@ -32,6 +34,7 @@ public sealed class EntryStore(Database database)
             entry.SummaryHtml,
             entry.ContentHtml,
             Categories = JsonSerializer.Serialize(entry.Categories),
+            Enclosures = entry.Enclosures.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Enclosures, EnclosureJson),
             // RSS 1.0 and many dc:date feeds give only an "updated" date; it is the best publication date there is.
             PublishedAt = Iso.ToText(entry.Published ?? entry.Updated),
             UpdatedAt = Iso.ToText(entry.Updated),

@@ -146,6 +146,20 @@ internal static class ParseCommand
             writer.WriteString("author", entry.Author);
             writer.WriteString("summary", entry.Summary);
             writer.WriteString("content", entry.Content);
+            if (entry.Enclosures.Count > 0)
+            {
+                writer.WriteStartArray("enclosures");
+                foreach (var enclosure in entry.Enclosures)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("url", enclosure.Url);
+                    writer.WriteString("type", enclosure.Type);
+                    if (enclosure.Length is { } length) writer.WriteNumber("length", length);
+                    else writer.WriteNull("length");
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

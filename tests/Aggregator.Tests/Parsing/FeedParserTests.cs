@@ -188,6 +188,33 @@ public abstract class FeedParserTests
     }
 
     [Fact]
+    public void EnclosuresFromRssAtomAndMediaRssAreKeptOncePerUrl()
+    {
+        var rss = Parse("""
+            <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>
+              <title>Episode</title><guid>e1</guid>
+              <enclosure url="/audio/e1.mp3" type="audio/mpeg" length="12345"/>
+              <media:content url="https://example.org/audio/e1.mp3" type="audio/mpeg" fileSize="12345"/>
+              <media:group><media:content url="https://example.org/video/e1.mp4" type="video/mp4"/></media:group>
+              <enclosure url="https://example.org/report.pdf" type="application/pdf" length="not a number"/>
+            </item></channel></rss>
+            """, source: "https://example.org/feed.xml").Entries[0];
+        Assert.Equal(
+            [new Enclosure("https://example.org/audio/e1.mp3", "audio/mpeg", 12345), new Enclosure("https://example.org/report.pdf", "application/pdf", null),
+             new Enclosure("https://example.org/video/e1.mp4", "video/mp4", null)],
+            rss.Enclosures.OrderBy(e => e.Url, StringComparer.Ordinal));
+
+        var atom = Parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>urn:x</id><title>A</title>
+              <link rel="alternate" href="https://example.org/a"/>
+              <link rel="enclosure" href="https://example.org/a.pdf" type="application/pdf" length="99"/>
+            </entry></feed>
+            """).Entries[0];
+        Assert.Equal("https://example.org/a", atom.Link);
+        Assert.Equal([new Enclosure("https://example.org/a.pdf", "application/pdf", 99)], atom.Enclosures);
+    }
+
+    [Fact]
     public void TextBeforeTheXmlDeclarationIsSkipped()
     {
         var feed = Parse("<br />\n<b>Warning</b>: headers already sent<br />\n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>Ok</title></item></channel></rss>");

@@ -36,7 +36,7 @@ public sealed class DatabaseTests : IDisposable
         Assert.Equal(now, feed.NextCheckAt);
 
         var entries = new EntryStore(database);
-        var entry = new ParsedEntry { Id = "1", Title = "One", Published = now };
+        var entry = new ParsedEntry { Id = "1", Title = "One", Published = now, Enclosures = [new Enclosure("https://example.com/1.mp3", "audio/mpeg", 42)] };
         long? first, again;
         await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
@@ -49,6 +49,7 @@ public sealed class DatabaseTests : IDisposable
 
         await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
         Assert.Equal("2026-11-23T08:00:00Z", await connection.ExecuteScalarAsync<string>("SELECT published_at FROM entries"));
+        Assert.Equal("""[{"url":"https://example.com/1.mp3","type":"audio/mpeg","length":42}]""", await connection.ExecuteScalarAsync<string>("SELECT enclosures FROM entries"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
     }
 
