@@ -18,28 +18,38 @@ public sealed class EntryStore(Database database)
 
     private static readonly JsonSerializerOptions EnclosureJson = new(JsonSerializerDefaults.Web);
 
+    private static readonly string[] InsertParameters =
+    [
+        "@FeedId", "@EntryKey", "@Guid", "@Link", "@Title", "@Author", "@Summary", "@Content",
+        "@SummaryHtml", "@ContentHtml", "@Categories", "@Enclosures", "@PublishedAt", "@UpdatedAt", "@FetchedAt",
+    ];
+
     /// <summary>Stores the entry unless the feed already has one with this key.</summary>
     /// <returns>The new row's id, or null when the entry was already stored.</returns>
-    public Task<long?> InsertAsync(WriteScope write, long feedId, string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt) =>
-        write.Connection.QuerySingleOrDefaultAsync<long?>(Insert, new
-        {
-            FeedId = feedId,
-            EntryKey = entryKey,
-            Guid = entry.Id,
-            entry.Link,
-            entry.Title,
-            entry.Author,
-            entry.Summary,
-            entry.Content,
-            entry.SummaryHtml,
-            entry.ContentHtml,
-            Categories = JsonSerializer.Serialize(entry.Categories),
-            Enclosures = entry.Enclosures.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Enclosures, EnclosureJson),
-            // RSS 1.0 and many dc:date feeds give only an "updated" date; it is the best publication date there is.
-            PublishedAt = Iso.ToText(entry.Published ?? entry.Updated),
-            UpdatedAt = Iso.ToText(entry.Updated),
-            FetchedAt = Iso.ToText(fetchedAt),
-        }, write.Transaction);
+    public async Task<long?> InsertAsync(WriteScope write, long feedId, string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt)
+    {
+        var command = write.Prepared(Insert, InsertParameters);
+        var values = command.Parameters;
+        values[0].Value = feedId;
+        values[1].Value = entryKey;
+        values[2].Value = Db(entry.Id);
+        values[3].Value = Db(entry.Link);
+        values[4].Value = Db(entry.Title);
+        values[5].Value = Db(entry.Author);
+        values[6].Value = Db(entry.Summary);
+        values[7].Value = Db(entry.Content);
+        values[8].Value = Db(entry.SummaryHtml);
+        values[9].Value = Db(entry.ContentHtml);
+        values[10].Value = entry.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Categories);
+        values[11].Value = entry.Enclosures.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Enclosures, EnclosureJson);
+        // RSS 1.0 and many dc:date feeds give only an "updated" date; it is the best publication date there is.
+        values[12].Value = Db(Iso.ToText(entry.Published ?? entry.Updated));
+        values[13].Value = Db(Iso.ToText(entry.Updated));
+        values[14].Value = Iso.ToText(fetchedAt);
+        return await command.ExecuteScalarAsync() is long id ? id : null;
+    }
+
+    private static object Db(string? value) => value ?? (object)DBNull.Value;
 
     private const string SelectNewestFirst = """
         SELECT e.*, f.name AS feed_name, f.tags AS feed_tags

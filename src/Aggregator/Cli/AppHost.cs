@@ -26,10 +26,16 @@ internal static class AppHost
     public static IHost Build(ParseResult parse, bool service = false)
     {
         var root = parse.GetValue(ContentRoot);
+        // No reload of appsettings.json on change: nothing here reads settings twice (ConfigWatcher reloads feeds.json and
+        // rules.json itself), and the host's watcher covers the whole content root, database included, so that every
+        // write to data/aggregator.db woke it: 92,000 inotify events and lstat calls in a 1,000-feed first poll.
+        var settings = new ConfigurationManager();
+        settings.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],
             ContentRootPath = root is null ? Directory.GetCurrentDirectory() : Path.GetFullPath(root),
+            Configuration = settings,
         });
 
         AddUserSecrets(builder);
