@@ -51,13 +51,18 @@ public sealed class EntryStore(Database database)
 
     private static object Db(string? value) => value ?? (object)DBNull.Value;
 
+    // The ids come from the entries_feed_date index alone (it holds the date), so only the rows kept are read;
+    // ordering whole rows read every entry of the table, text and all.
     private const string SelectNewestFirst = """
         SELECT e.*, f.name AS feed_name, f.tags AS feed_tags
         FROM entries e JOIN feeds f ON f.id = e.feed_id
-        WHERE (@Feed IS NULL OR f.name = @Feed)
-          AND (@Since IS NULL OR COALESCE(e.published_at, e.fetched_at) >= @Since)
+        WHERE e.id IN (
+            SELECT id FROM entries
+            WHERE (@Feed IS NULL OR feed_id = (SELECT id FROM feeds WHERE name = @Feed))
+              AND (@Since IS NULL OR COALESCE(published_at, fetched_at) >= @Since)
+            ORDER BY COALESCE(published_at, fetched_at) DESC, id DESC
+            LIMIT @Limit)
         ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
-        LIMIT @Limit
         """;
 
     private const string IndexNewEntries = """

@@ -54,6 +54,42 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task EntriesAreListedNewestFirstByTheirDateOrWhenFirstSeenAcrossFeedsOrForOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = new Database(DbPath);
+        await database.MigrateAsync(ct);
+        var feeds = new FeedStore(database);
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        await feeds.SyncAsync([
+            new FeedDefinition("Alpha", new Uri("https://example.com/a"), null, []),
+            new FeedDefinition("Beta", new Uri("https://example.com/b"), null, []),
+        ], now, ct);
+        var ids = (await feeds.GetAllAsync(ct)).ToDictionary(f => f.Name, f => f.Id);
+        var entries = new EntryStore(database);
+        await using (var write = await database.BeginWriteAsync(ct))
+        {
+            // title: feed, published (hours before now; null = none, so the fetch time, now, is its date)
+            foreach (var (feed, title, hoursAgo) in new (string, string, int?)[]
+                     { ("Alpha", "a-old", 48), ("Beta", "b-mid", 5), ("Alpha", "a-undated", null), ("Beta", "b-new", 1), ("Alpha", "a-mid", 5) })
+            {
+                var entry = new ParsedEntry { Id = title, Title = title, Published = hoursAgo is { } h ? now.AddHours(-h) : null };
+                await entries.InsertAsync(write, ids[feed], "id:" + title, entry, now);
+            }
+            await write.CommitAsync(ct);
+        }
+
+        async Task<string> List(string? feed, DateTimeOffset? since, int limit) =>
+            string.Join(" ", (await entries.ListAsync(feed, since, limit, ct)).Select(e => e.Title));
+
+        Assert.Equal("a-undated b-new a-mid b-mid a-old", await List(null, null, 10));
+        Assert.Equal("a-undated b-new a-mid", await List(null, null, 3)); // same date: the later stored first
+        Assert.Equal("a-undated a-mid a-old", await List("alpha", null, 10)); // feed names compare as in feeds.json, any case
+        Assert.Equal("b-new b-mid", await List("Beta", now.AddHours(-6), 10));
+        Assert.Equal("", await List("Gamma", null, 10));
+    }
+
+    [Fact]
     public async Task AFeedRemovedFromConfigIsDisabledButKeepsItsEntries()
     {
         var database = new Database(DbPath);
