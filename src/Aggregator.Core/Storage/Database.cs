@@ -13,6 +13,7 @@ public sealed class Database
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
+    private readonly WalCheckpointer _checkpointer;
 
     static Database()
     {
@@ -37,6 +38,7 @@ public sealed class Database
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _checkpointer = new WalCheckpointer(OpenAsync);
     }
 
     public string Path { get; }
@@ -46,8 +48,9 @@ public sealed class Database
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         // Per connection: enforce references, wait for another process's writer instead of failing,
-        // and NORMAL sync, which under WAL loses no committed transaction on a process crash.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;");
+        // NORMAL sync, which under WAL loses no committed transaction on a process crash, and checkpoints
+        // left to WalCheckpointer, off the writer's path.
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
         return connection;
     }
 
@@ -58,7 +61,7 @@ public sealed class Database
         try
         {
             var connection = await OpenAsync(cancellationToken);
-            return new WriteScope(connection, connection.BeginTransaction(deferred: false), _writeLock);
+            return new WriteScope(connection, connection.BeginTransaction(deferred: false), _writeLock, _checkpointer);
         }
         catch
         {

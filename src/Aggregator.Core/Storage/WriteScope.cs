@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace Aggregator.Storage;
 
 /// <summary>One write transaction holding the database's single writer slot.</summary>
-public sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, SemaphoreSlim writeLock) : IAsyncDisposable
+public sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, SemaphoreSlim writeLock,
+    WalCheckpointer checkpointer) : IAsyncDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _prepared = new(ReferenceEqualityComparer.Instance);
     private bool _disposed;
@@ -11,7 +12,11 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
     public SqliteConnection Connection { get; } = connection;
     public SqliteTransaction Transaction { get; } = transaction;
 
-    public Task CommitAsync(CancellationToken cancellationToken = default) => Transaction.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        await Transaction.CommitAsync(cancellationToken);
+        checkpointer.AfterCommit();
+    }
 
     /// <summary>A command for a statement run many times in this transaction, prepared on first use and kept until
     /// the scope ends; its parameters are created once, named as in <paramref name="parameterNames"/> (with the

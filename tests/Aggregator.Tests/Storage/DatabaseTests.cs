@@ -90,6 +90,31 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task CommittedPagesReachTheDatabaseFileWhileConnectionsStayOpen()
+    {
+        // Under WAL the database file grows only when a checkpoint copies the log into it. Our connections
+        // leave that to WalCheckpointer, after the commit; without it the file would wait for the last close.
+        var ct = TestContext.Current.CancellationToken;
+        var database = new Database(DbPath);
+        await database.MigrateAsync(ct);
+        await using var reader = await database.OpenAsync(ct);
+        Assert.Equal(0, await reader.ExecuteScalarAsync<long>("PRAGMA wal_autocheckpoint"));
+        var before = new FileInfo(DbPath).Length;
+        var feeds = new FeedStore(database);
+        await feeds.SyncAsync([new FeedDefinition("x", new Uri("https://example.com/x"), null, [])], DateTimeOffset.UtcNow, ct);
+        var feed = Assert.Single(await feeds.GetAllAsync(ct));
+        await using (var write = await database.BeginWriteAsync(ct))
+        {
+            var text = new string('x', 1 << 20);
+            await new EntryStore(database).InsertAsync(write, feed.Id, "id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow);
+            await write.CommitAsync(ct);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (new FileInfo(DbPath).Length < before + (1 << 20) && DateTime.UtcNow < deadline) await Task.Delay(20, ct);
+        Assert.True(new FileInfo(DbPath).Length >= before + (1 << 20), $"database file {new FileInfo(DbPath).Length} bytes, was {before}");
+    }
+
+    [Fact]
     public async Task AFeedRemovedFromConfigIsDisabledButKeepsItsEntries()
     {
         var database = new Database(DbPath);
