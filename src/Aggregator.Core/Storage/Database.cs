@@ -48,9 +48,9 @@ public sealed class Database
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         // Per connection: enforce references, wait for another process's writer instead of failing,
-        // NORMAL sync, which under WAL loses no committed transaction on a process crash, and checkpoints
-        // left to WalCheckpointer, off the writer's path.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
+        // NORMAL sync, which under WAL loses no committed transaction on a process crash, checkpoints
+        // left to WalCheckpointer, off the writer's path, and a log cut back to 64 MiB when it starts over.
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;");
         return connection;
     }
 

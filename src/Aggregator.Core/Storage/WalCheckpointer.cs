@@ -16,6 +16,9 @@ public sealed class WalCheckpointer(Func<CancellationToken, Task<SqliteConnectio
     /// writing is about 20 MB of log in a first poll cycle.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Log size (4 KiB pages) past which a checkpoint also starts the log over: 32 MiB.</summary>
+    private const long RestartFrames = 8192;
+
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private int _pending;
     private long _lastStarted;
@@ -37,7 +40,13 @@ public sealed class WalCheckpointer(Func<CancellationToken, Task<SqliteConnectio
             Volatile.Write(ref _pending, 0); // commits from here on need the next checkpoint
             Volatile.Write(ref _lastStarted, Stopwatch.GetTimestamp());
             await using var connection = await open(CancellationToken.None);
-            await connection.ExecuteAsync("PRAGMA wal_checkpoint(PASSIVE);");
+            var (_, frames, _) = await connection.QuerySingleAsync<(long Busy, long Log, long Copied)>("PRAGMA wal_checkpoint(PASSIVE);");
+            // A writer that never pauses never finds the log fully copied, which is when SQLite starts it over
+            // from the top: it grew to 4 GB in a 10,000-feed first cycle. RESTART copies the few pages committed
+            // since and makes the next writer start the log over; it holds writers back meanwhile, so it waits
+            // for slow readers only briefly, and tries again next time.
+            if (frames > RestartFrames)
+                await connection.ExecuteAsync("PRAGMA busy_timeout = 100; PRAGMA wal_checkpoint(RESTART);");
         }
         catch (SqliteException)
         {
