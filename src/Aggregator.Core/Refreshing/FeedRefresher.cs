@@ -16,7 +16,6 @@ public sealed partial class FeedRefresher(
     FeedParser parser,
     Database database,
     FeedStore feeds,
-    EntryStore entries,
     MatchStore matches,
     OutboxStore outbox,
     ConfigFiles config,
@@ -72,13 +71,22 @@ public sealed partial class FeedRefresher(
         int newEntries = 0, alerts = 0, duplicates = 0;
         var titleSince = now - delivery.Value.DuplicateTitleWindow;
 
+        // Everything that needs no database is done before the single writer slot is taken.
+        var keys = new string[document.Entries.Count];
+        var rows = new EntryStore.EncodedEntry[document.Entries.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            keys[i] = EntryKey.For(document.Entries[i]);
+            rows[i] = EntryStore.Encode(keys[i], document.Entries[i], now);
+        }
+
         await using var write = await database.BeginWriteAsync(cancellationToken);
         // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
         for (var i = document.Entries.Count - 1; i >= 0; i--)
         {
             var entry = document.Entries[i];
-            var key = EntryKey.For(entry);
-            if (await entries.InsertAsync(write, feed.Id, key, entry, now) is not { } entryId) continue;
+            var key = keys[i];
+            if (EntryStore.Insert(write, feed.Id, rows[i]) is not { } entryId) continue;
             newEntries++;
             if (backlog || !anyRule) continue;
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Aggregator.Storage;
 
@@ -6,7 +7,7 @@ namespace Aggregator.Storage;
 public sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, SemaphoreSlim writeLock,
     WalCheckpointer checkpointer) : IAsyncDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _prepared = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, sqlite3_stmt> _prepared = new(ReferenceEqualityComparer.Instance);
     private bool _disposed;
 
     public SqliteConnection Connection { get; } = connection;
@@ -18,20 +19,16 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
         checkpointer.AfterCommit();
     }
 
-    /// <summary>A command for a statement run many times in this transaction, prepared on first use and kept until
-    /// the scope ends; its parameters are created once, named as in <paramref name="parameterNames"/> (with the
-    /// "@" the SQL uses), and the caller sets their values by position before each run. For the one hot insert
-    /// (a feed's entries): through Dapper each run prepared the statement again and looked its parameters up by name.</summary>
-    public SqliteCommand Prepared(string sql, params ReadOnlySpan<string> parameterNames)
+    /// <summary>A statement run many times in this transaction (a feed's entries), prepared on first use and
+    /// finalised when the scope ends. Through SqliteCommand each run converted its text parameters to UTF-8
+    /// while holding the writer slot; raw statements take text already converted.</summary>
+    public sqlite3_stmt Statement(string sql)
     {
-        if (_prepared.TryGetValue(sql, out var command)) return command;
-        command = Connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = Transaction;
-        foreach (var name in parameterNames) command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        command.Prepare();
-        _prepared[sql] = command;
-        return command;
+        if (_prepared.TryGetValue(sql, out var statement)) return statement;
+        var rc = raw.sqlite3_prepare_v2(Connection.Handle, sql, out statement);
+        SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
+        _prepared[sql] = statement;
+        return statement;
     }
 
     public async ValueTask DisposeAsync()
@@ -40,7 +37,7 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
         _disposed = true;
         try
         {
-            foreach (var command in _prepared.Values) await command.DisposeAsync();
+            foreach (var statement in _prepared.Values) statement.Dispose();
             await Transaction.DisposeAsync();
             await Connection.DisposeAsync();
         }

@@ -40,8 +40,8 @@ public sealed class DatabaseTests : IDisposable
         long? first, again;
         await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
-            first = await entries.InsertAsync(write, feed.Id, "id:1", entry, now);
-            again = await entries.InsertAsync(write, feed.Id, "id:1", entry with { Title = "One, edited" }, now);
+            first = EntryStore.Insert(write, feed.Id, "id:1", entry, now);
+            again = EntryStore.Insert(write, feed.Id, "id:1", entry with { Title = "One, edited" }, now);
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
         Assert.NotNull(first);
@@ -74,7 +74,7 @@ public sealed class DatabaseTests : IDisposable
                      { ("Alpha", "a-old", 48), ("Beta", "b-mid", 5), ("Alpha", "a-undated", null), ("Beta", "b-new", 1), ("Alpha", "a-mid", 5) })
             {
                 var entry = new ParsedEntry { Id = title, Title = title, Published = hoursAgo is { } h ? now.AddHours(-h) : null };
-                await entries.InsertAsync(write, ids[feed], "id:" + title, entry, now);
+                EntryStore.Insert(write, ids[feed], "id:" + title, entry, now);
             }
             await write.CommitAsync(ct);
         }
@@ -106,7 +106,7 @@ public sealed class DatabaseTests : IDisposable
         await using (var write = await database.BeginWriteAsync(ct))
         {
             var text = new string('x', 1 << 20);
-            await new EntryStore(database).InsertAsync(write, feed.Id, "id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow);
+            EntryStore.Insert(write, feed.Id, "id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow);
             await write.CommitAsync(ct);
         }
         var deadline = DateTime.UtcNow.AddSeconds(10);
