@@ -24,7 +24,8 @@ public sealed partial class FeedRefresher(
     TimeProvider time,
     ILogger<FeedRefresher> logger)
 {
-    public async Task<RefreshReport> RefreshAsync(FeedRow feed, CancellationToken cancellationToken)
+    /// <param name="notModified">Where a 304's check goes, to be written with the cycle's others.</param>
+    public async Task<RefreshReport> RefreshAsync(FeedRow feed, NotModifiedChecks notModified, CancellationToken cancellationToken)
     {
         var report = new RefreshReport(feed.Name, feed.Url);
         var fetch = await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, cancellationToken);
@@ -36,9 +37,7 @@ public sealed partial class FeedRefresher(
         var now = time.GetUtcNow();
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
-            await using var write = await database.BeginWriteAsync(cancellationToken);
-            await feeds.RecordCheckAsync(write, Success(feed, now, fetch, title: null, siteUrl: null, ttl: null));
-            await write.CommitAsync(cancellationToken);
+            await notModified.AddAsync(Success(feed, now, fetch, title: null, siteUrl: null, ttl: null), cancellationToken);
             LogNotModified(feed.Id, feed.Url, (long)fetch.Elapsed.TotalMilliseconds);
             return report with { Succeeded = true, NotModified = true };
         }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Aggregator.Refreshing;
 
 /// <summary>Polls a set of feeds with bounded concurrency. One feed's failure, even a bug, never stops the others.</summary>
-public sealed partial class PollCycle(FeedStore feeds, FeedRefresher refresher, IOptions<PollingOptions> polling,
+public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRefresher refresher, IOptions<PollingOptions> polling,
     TimeProvider time, ILogger<PollCycle> logger)
 {
     /// <summary>Polls the feeds whose next_check_at has come.</summary>
@@ -20,13 +20,14 @@ public sealed partial class PollCycle(FeedStore feeds, FeedRefresher refresher, 
     public async Task<IReadOnlyList<RefreshReport>> RunAsync(IReadOnlyList<FeedRow> batch, CancellationToken cancellationToken)
     {
         var reports = new RefreshReport[batch.Count];
+        var notModified = new NotModifiedChecks(database, feeds);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = polling.Value.MaxConcurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(InterleaveHosts(batch), parallel, async (i, ct) =>
         {
             var feed = batch[i];
             try
             {
-                reports[i] = await refresher.RefreshAsync(feed, ct);
+                reports[i] = await refresher.RefreshAsync(feed, notModified, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -34,6 +35,8 @@ public sealed partial class PollCycle(FeedStore feeds, FeedRefresher refresher, 
                 reports[i] = new RefreshReport(feed.Name, feed.Url) { Error = $"internal error: {ex.Message} (see the log)" };
             }
         });
+        // Written before the cycle returns, so the next one (or the next `poll`) sees these feeds as checked.
+        await notModified.FlushAsync(cancellationToken);
         return reports;
     }
 

@@ -389,6 +389,33 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.DoesNotContain("Unhandled exception", result.StdErr);
     }
 
+    [Fact]
+    public async Task EveryFeedThatAnswers304IsRecordedAsCheckedEvenInACycleOfHundreds()
+    {
+        // 304s are written a hundred to a transaction: 250 feeds give two full batches and a remainder.
+        const int count = 250;
+        _root.WriteSettings();
+        _root.WriteRules("""{ "rules": [] }""");
+        _root.WriteFeeds(JsonSerializer.Serialize(new
+        {
+            feeds = Enumerable.Range(0, count).Select(i => new { name = $"feed{i:D3}", url = _feeds.Url($"/f{i}.xml").ToString() }),
+        }));
+        for (var i = 0; i < count; i++) _feeds.Serve($"/f{i}.xml", Rss.Feed($"Feed {i}", new Rss.Item($"f{i}", $"Item {i}", "text")));
+
+        var first = await Poll();
+        Assert.True(first.ExitCode == 0, first.StdOut + first.StdErr);
+        await using (var connection = new SqliteConnection($"Data Source={_root.DatabasePath}"))
+            await connection.ExecuteAsync("UPDATE feeds SET last_checked_at = NULL, next_check_at = '2000-01-01T00:00:00Z'");
+
+        var second = await Poll();
+        Assert.True(second.ExitCode == 0, second.StdOut + second.StdErr);
+        Assert.Equal(count, _feeds.Requests.Count(r => r.Status == 304));
+        Assert.Equal(count, await CountAsync("""
+            SELECT count(*) FROM feeds
+            WHERE last_status = 304 AND last_checked_at IS NOT NULL AND next_check_at > last_checked_at AND error_count = 0
+            """));
+    }
+
     private async Task<long> CountAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");

@@ -1,0 +1,37 @@
+using Aggregator.Storage;
+
+namespace Aggregator.Refreshing;
+
+/// <summary>The fetch state of feeds that answered 304 in a poll cycle, written a hundred at a time in one
+/// transaction: one each made most of a cycle's 1,000 commits queue for the single writer. A check lost to a
+/// crash before it is written only means that feed is asked again, and answers 304 again.</summary>
+public sealed class NotModifiedChecks(Database database, FeedStore feeds)
+{
+    private const int BatchSize = 100;
+
+    private readonly List<FeedCheck> _pending = [];
+
+    public async Task AddAsync(FeedCheck check, CancellationToken cancellationToken)
+    {
+        lock (_pending)
+        {
+            _pending.Add(check);
+            if (_pending.Count < BatchSize) return;
+        }
+        await FlushAsync(cancellationToken);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        FeedCheck[] batch;
+        lock (_pending)
+        {
+            batch = [.. _pending];
+            _pending.Clear();
+        }
+        if (batch.Length == 0) return;
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        foreach (var check in batch) await feeds.RecordCheckAsync(write, check);
+        await write.CommitAsync(cancellationToken);
+    }
+}
