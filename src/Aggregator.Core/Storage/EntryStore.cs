@@ -73,10 +73,6 @@ public sealed class EntryStore(Database database)
         return id;
     }
 
-    /// <summary><see cref="Insert(WriteScope, long, EncodedEntry)"/>, encoding on the spot.</summary>
-    public static long? Insert(WriteScope write, long feedId, string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt) =>
-        Insert(write, feedId, Encode(entryKey, entry, fetchedAt));
-
     // The ids come from the entries_feed_date index alone (it holds the date), so only the rows kept are read;
     // ordering whole rows read every entry of the table, text and all.
     private const string SelectNewestFirst = """

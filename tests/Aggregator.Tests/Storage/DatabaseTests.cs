@@ -36,12 +36,12 @@ public sealed class DatabaseTests : IDisposable
         Assert.Equal(now, feed.NextCheckAt);
 
         var entries = new EntryStore(database);
-        var entry = new ParsedEntry { Id = "1", Title = "One", Published = now, Enclosures = [new Enclosure("https://example.com/1.mp3", "audio/mpeg", 42)] };
+        var entry = new ParsedEntry { Id = "1", Title = "One", Author = "", Published = now, Enclosures = [new Enclosure("https://example.com/1.mp3", "audio/mpeg", 42)] };
         long? first, again;
         await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
-            first = EntryStore.Insert(write, feed.Id, "id:1", entry, now);
-            again = EntryStore.Insert(write, feed.Id, "id:1", entry with { Title = "One, edited" }, now);
+            first = EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:1", entry, now));
+            again = EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:1", entry with { Title = "One, edited" }, now));
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
         Assert.NotNull(first);
@@ -49,6 +49,7 @@ public sealed class DatabaseTests : IDisposable
 
         await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
         Assert.Equal("2026-11-23T08:00:00Z", await connection.ExecuteScalarAsync<string>("SELECT published_at FROM entries"));
+        Assert.Equal("text text null", await connection.ExecuteScalarAsync<string>("SELECT typeof(title) || ' ' || typeof(author) || ' ' || typeof(summary) FROM entries"));
         Assert.Equal("""[{"url":"https://example.com/1.mp3","type":"audio/mpeg","length":42}]""", await connection.ExecuteScalarAsync<string>("SELECT enclosures FROM entries"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
     }
@@ -74,7 +75,7 @@ public sealed class DatabaseTests : IDisposable
                      { ("Alpha", "a-old", 48), ("Beta", "b-mid", 5), ("Alpha", "a-undated", null), ("Beta", "b-new", 1), ("Alpha", "a-mid", 5) })
             {
                 var entry = new ParsedEntry { Id = title, Title = title, Published = hoursAgo is { } h ? now.AddHours(-h) : null };
-                EntryStore.Insert(write, ids[feed], "id:" + title, entry, now);
+                EntryStore.Insert(write, ids[feed], EntryStore.Encode("id:" + title, entry, now));
             }
             await write.CommitAsync(ct);
         }
@@ -106,7 +107,7 @@ public sealed class DatabaseTests : IDisposable
         await using (var write = await database.BeginWriteAsync(ct))
         {
             var text = new string('x', 1 << 20);
-            EntryStore.Insert(write, feed.Id, "id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow);
+            EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow));
             await write.CommitAsync(ct);
         }
         var deadline = DateTime.UtcNow.AddSeconds(10);
