@@ -1,11 +1,13 @@
 using Aggregator.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Refreshing;
 
 /// <summary>The fetch state of feeds that answered 304 in a poll cycle, written a hundred at a time in one
 /// transaction: one each made most of a cycle's 1,000 commits queue for the single writer. A check lost to a
-/// crash before it is written only means that feed is asked again, and answers 304 again.</summary>
-public sealed class NotModifiedChecks(Database database, FeedStore feeds)
+/// crash, or to a database that refuses the write, only means that feed is asked again, and answers 304 again.</summary>
+public sealed partial class NotModifiedChecks(Database database, FeedStore feeds, ILogger logger)
 {
     private const int BatchSize = 100;
 
@@ -30,8 +32,19 @@ public sealed class NotModifiedChecks(Database database, FeedStore feeds)
             _pending.Clear();
         }
         if (batch.Length == 0) return;
-        await using var write = await database.BeginWriteAsync(cancellationToken);
-        foreach (var check in batch) await feeds.RecordCheckAsync(write, check);
-        await write.CommitAsync(cancellationToken);
+        try
+        {
+            await using var write = await database.BeginWriteAsync(cancellationToken);
+            foreach (var check in batch) await feeds.RecordCheckAsync(write, check);
+            await write.CommitAsync(cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            // Not the fault of whichever feed filled the batch, and nothing to alert on: the feeds stay due.
+            LogNotRecorded(ex, batch.Length, database.Path);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} feeds answered 304 but could not be recorded as checked in {Database}; they stay due and will be polled again")]
+    private partial void LogNotRecorded(Exception exception, int count, string database);
 }

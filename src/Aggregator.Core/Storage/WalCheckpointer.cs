@@ -14,7 +14,7 @@ public sealed class WalCheckpointer(Func<CancellationToken, Task<SqliteConnectio
 {
     /// <summary>Each checkpoint syncs both files, so not one per commit: a quarter of a second of busy
     /// writing is about 20 MB of log in a first poll cycle.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Log size (4 KiB pages) past which a checkpoint also starts the log over: 32 MiB.</summary>
     private const long RestartFrames = 8192;
