@@ -10,4 +10,8 @@ public sealed class AggregatorOptions
 
     /// <summary>Folder holding feeds.json and rules.json; relative to the content root.</summary>
     public string ConfigDirectory { get; set; } = "config";
+
+    /// <summary>Also store each entry's HTML (entries.summary_html and content_html); off, those are NULL. The plain
+    /// text is always stored. Alerts carry the HTML either way (it is taken from the feed, not the database).</summary>
+    public bool StoreHtml { get; set; }
 }

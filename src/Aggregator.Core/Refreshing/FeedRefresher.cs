@@ -19,6 +19,7 @@ public sealed partial class FeedRefresher(
     MatchStore matches,
     OutboxStore outbox,
     ConfigFiles config,
+    IOptions<AggregatorOptions> storage,
     IOptions<PollingOptions> polling,
     IOptions<DeliveryOptions> delivery,
     TimeProvider time,
@@ -71,12 +72,13 @@ public sealed partial class FeedRefresher(
         var titleSince = now - delivery.Value.DuplicateTitleWindow;
 
         // Everything that needs no database is done before the single writer slot is taken.
+        var storeHtml = storage.Value.StoreHtml;
         var keys = new string[document.Entries.Count];
         var rows = new EntryStore.EncodedEntry[document.Entries.Count];
         for (var i = 0; i < rows.Length; i++)
         {
             keys[i] = EntryKey.For(document.Entries[i]);
-            rows[i] = EntryStore.Encode(keys[i], document.Entries[i], now);
+            rows[i] = EntryStore.Encode(keys[i], document.Entries[i], now, storeHtml);
         }
 
         await using var write = await database.BeginWriteAsync(cancellationToken);

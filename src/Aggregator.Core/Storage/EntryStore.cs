@@ -31,7 +31,9 @@ public sealed class EntryStore(Database database)
         internal byte[]?[] Columns { get; }
     }
 
-    public static EncodedEntry Encode(string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt) => new(
+    /// <param name="storeHtml">Aggregator:StoreHtml; without it the HTML columns are NULL. The HTML is as large as
+    /// the plain text again, and writing it made a first poll cycle 15% slower.</param>
+    public static EncodedEntry Encode(string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt, bool storeHtml) => new(
     [
         Utf8(entryKey),
         Utf8(entry.Id),
@@ -40,8 +42,8 @@ public sealed class EntryStore(Database database)
         Utf8(entry.Author),
         Utf8(entry.Summary),
         Utf8(entry.Content),
-        Utf8(entry.SummaryHtml),
-        Utf8(entry.ContentHtml),
+        storeHtml ? Utf8(entry.SummaryHtml) : null,
+        storeHtml ? Utf8(entry.ContentHtml) : null,
         Utf8(entry.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Categories)),
         Utf8(entry.Enclosures.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Enclosures, EnclosureJson)),
         // RSS 1.0 and many dc:date feeds give only an "updated" date; it is the best publication date there is.

@@ -110,6 +110,9 @@ public sealed class PipelineTests : IAsyncLifetime
         }
         var a3Hook = bodies.Single(b => b["entry"]!["id"]!.GetValue<string>() == "a3");
         Assert.Equal("Report from Beirut", a3Hook["entry"]!["summary"]!.GetValue<string>());
+        // The email shows the feed's HTML although the database keeps only the plain text (StoreHtml is off).
+        Assert.Contains("<b>Beirut</b>", mails.Single(m => m.Subject!.Contains("advisers", StringComparison.Ordinal)).HtmlBody);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM entries WHERE guid = 'a3' AND summary = 'Report from Beirut' AND summary_html IS NULL"));
         Assert.Equal(["Hezbollah", "Russia"], a3Hook["matchedTerms"]!.AsArray().Select(t => t!.GetValue<string>()).Order());
         Assert.Equal(6, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
 
@@ -387,6 +390,24 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("appsettings.json': line", result.StdErr);
         Assert.DoesNotContain("Unhandled exception", result.StdErr);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnEntrysHtmlIsStoredBesideItsPlainTextOnlyWithStoreHtml(bool storeHtml)
+    {
+        _root.WriteSettings(aggregator: new JsonObject { ["StoreHtml"] = storeHtml });
+        _root.WriteRules("""{ "rules": [] }""");
+        _root.WriteFeeds($$"""{ "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" } ] }""");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("a1", "Markets", "<p>Oil <b>up</b> &amp; gas down</p>")));
+
+        var result = await Poll();
+        Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
+        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
+        var (summary, html) = await connection.QuerySingleAsync<(string, string?)>("SELECT summary, summary_html FROM entries");
+        Assert.Equal("Oil up & gas down", summary);
+        Assert.Equal(storeHtml ? "<p>Oil <b>up</b> &amp; gas down</p>" : null, html);
     }
 
     [Fact]

@@ -40,8 +40,8 @@ public sealed class DatabaseTests : IDisposable
         long? first, again;
         await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
-            first = EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:1", entry, now));
-            again = EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:1", entry with { Title = "One, edited" }, now));
+            first = EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:1", entry, now, storeHtml: false));
+            again = EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:1", entry with { Title = "One, edited" }, now, storeHtml: false));
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
         Assert.NotNull(first);
@@ -75,7 +75,7 @@ public sealed class DatabaseTests : IDisposable
                      { ("Alpha", "a-old", 48), ("Beta", "b-mid", 5), ("Alpha", "a-undated", null), ("Beta", "b-new", 1), ("Alpha", "a-mid", 5) })
             {
                 var entry = new ParsedEntry { Id = title, Title = title, Published = hoursAgo is { } h ? now.AddHours(-h) : null };
-                EntryStore.Insert(write, ids[feed], EntryStore.Encode("id:" + title, entry, now));
+                EntryStore.Insert(write, ids[feed], EntryStore.Encode("id:" + title, entry, now, storeHtml: false));
             }
             await write.CommitAsync(ct);
         }
@@ -107,7 +107,7 @@ public sealed class DatabaseTests : IDisposable
         await using (var write = await database.BeginWriteAsync(ct))
         {
             var text = new string('x', 1 << 20);
-            EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow));
+            EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow, storeHtml: false));
             await write.CommitAsync(ct);
         }
         var deadline = DateTime.UtcNow.AddSeconds(10);

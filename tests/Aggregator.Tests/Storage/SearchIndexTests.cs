@@ -28,7 +28,7 @@ public sealed class SearchIndexTests : IDisposable
             for (var i = 0; i < 400; i++)
             {
                 var entry = new ParsedEntry { Id = $"e{i}", Title = Text(random.Next(0, 5)), Summary = Text(random.Next(0, 10)), Content = random.Next(3) == 0 ? Text(20) : null };
-                EntryStore.Insert(write, feed.Id, EntryStore.Encode($"id:e{i}", entry, DateTimeOffset.UtcNow));
+                EntryStore.Insert(write, feed.Id, EntryStore.Encode($"id:e{i}", entry, DateTimeOffset.UtcNow, storeHtml: false));
             }
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
