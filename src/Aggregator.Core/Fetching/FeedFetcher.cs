@@ -106,10 +106,12 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
 
     /// <summary>Reads at most <paramref name="max"/> bytes (after decompression, so a gzip bomb stops at the cap).</summary>
     /// <returns>The body, or null when it is larger than the cap.</returns>
-    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long max, CancellationToken cancellationToken)
+    private static async Task<FeedBody?> ReadCappedAsync(HttpContent content, long max, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        // A declared length is where to start (compressed, it is short of the body; the buffer grows).
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(content.Headers.ContentLength + 1 ?? 0, 64 * 1024, max + 1));
+        var handedOver = false;
         try
         {
             var length = 0;
@@ -123,14 +125,18 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
                     buffer = bigger;
                 }
                 var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0) return buffer.AsSpan(0, length).ToArray();
+                if (read == 0)
+                {
+                    handedOver = true;
+                    return new FeedBody(buffer, length);
+                }
                 length += read;
                 if (length > max) return null;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!handedOver) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -5,7 +5,8 @@ public sealed record FetchResult
 {
     public required FetchOutcome Outcome { get; init; }
     public int? StatusCode { get; init; }
-    public byte[]? Body { get; init; }
+    /// <summary>The body of a 200 (Outcome Fetched), decompressed; whoever parses it disposes it.</summary>
+    public FeedBody? Body { get; init; }
     public string? ContentType { get; init; }
     public string? ETag { get; init; }
     public string? LastModified { get; init; }

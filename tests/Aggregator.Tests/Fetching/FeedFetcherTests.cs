@@ -48,7 +48,7 @@ public sealed class FeedFetcherTests : IAsyncLifetime
             await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(feed));
         });
         var result = await Fetcher().FetchAsync(_server.Url("/gz.xml"), null, null, TestContext.Current.CancellationToken);
-        Assert.Equal(feed, System.Text.Encoding.UTF8.GetString(result.Body!));
+        Assert.Equal(feed, System.Text.Encoding.UTF8.GetString(result.Body!.Memory.Span));
     }
 
     [Fact]
