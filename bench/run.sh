@@ -11,7 +11,9 @@ shared=${SHARED:-$repo/../shared}
 kind=${1:?usage: bench/run.sh parse|poll [options for the shared script]}; shift
 
 out=${AGG_PUBLISH:-/tmp/aggregator-publish}
-dotnet publish "$repo/src/Aggregator" -c Release --use-current-runtime -p:PublishReadyToRun=true -o "$out" --nologo -v quiet >/dev/null
+# As the README publishes for production: self-contained, the program and runtime in one ReadyToRun image.
+dotnet publish "$repo/src/Aggregator" -c Release --use-current-runtime --self-contained \
+  -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -o "$out" --nologo -v quiet >/dev/null
 export AGGREGATOR="$out/aggregator"
 
 peers_parse="${PEERS:-sfeed_stream feedparser}"
