@@ -1,6 +1,6 @@
 # The aggregator as a tool of ../shared/bench: parse_bench.sh and poll_bench.sh source this file.
-# Build once, outside the measurement: bench/run.sh does it (as the README publishes for production), or
-# publish that way yourself with -o /tmp/agg and export AGGREGATOR=/tmp/agg/aggregator.
+# Build once, outside the measurement:  bench/run.sh does it, or
+#   dotnet publish src/Aggregator -c Release --use-current-runtime -p:PublishReadyToRun=true -o /tmp/agg && export AGGREGATOR=/tmp/agg/aggregator
 # Every function runs with cwd=$WORK and BENCH PY WORK URLS OPML DATA PORT SMTP_PORT MAILDIR FILES_LIST set.
 AGG=${AGGREGATOR:-aggregator}
 TOOL_DESC="aggregator (C#/.NET)"

@@ -11,12 +11,12 @@ shared=${SHARED:-$repo/../shared}
 kind=${1:?usage: bench/run.sh parse|poll [options for the shared script]}; shift
 
 out=${AGG_PUBLISH:-/tmp/aggregator-publish}
-# As the README publishes for production: self-contained, the program and runtime in one ReadyToRun image.
-# Its intermediate files go beside the output, not into src/*/obj, where a later build of another kind
-# (tests, or a publish without the composite image) would pick up composite pieces and fail to start.
-dotnet publish "$repo/src/Aggregator" -c Release --use-current-runtime --self-contained \
-  -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true --artifacts-path "$out.build" \
-  -o "$out" --nologo -v quiet >/dev/null
+# As the README publishes for production, into a clean folder (files left by another kind of publish,
+# a self-contained one, make the program abort at start). Its intermediate files go beside it, not into
+# src/*/obj, where they would mix with the builds the tests run.
+if [ -e "$out/aggregator" ]; then rm -rf "$out" "$out.build"; fi
+dotnet publish "$repo/src/Aggregator" -c Release --use-current-runtime -p:PublishReadyToRun=true \
+  --artifacts-path "$out.build" -o "$out" --nologo -v quiet >/dev/null
 export AGGREGATOR="$out/aggregator"
 
 peers_parse="${PEERS:-sfeed_stream feedparser}"

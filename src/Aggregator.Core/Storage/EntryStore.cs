@@ -22,8 +22,8 @@ public sealed class EntryStore(Database database)
     private static readonly JsonSerializerOptions EnclosureJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>An entry's text columns as UTF-8, from entry_key to fetched_at in table order (null for NULL).
-    /// Built before the writer slot is taken: converting some 7 KB of text per entry was a third of the time
-    /// a first poll cycle's single writer spent inserting.</summary>
+    /// Built before the writer slot is taken: converting the text (7 KB per entry, when the HTML was always
+    /// stored too) was a third of the time a first poll cycle's single writer spent inserting.</summary>
     public sealed class EncodedEntry
     {
         internal EncodedEntry(byte[]?[] columns) => Columns = columns;
