@@ -109,8 +109,8 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
     private static async Task<FeedBody?> ReadCappedAsync(HttpContent content, long max, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        // A declared length is where to start (compressed, it is short of the body; the buffer grows).
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(content.Headers.ContentLength + 1 ?? 0, 64 * 1024, max + 1));
+        // A declared length is where to start (compressed, it is short of the body; the buffer grows), never past the cap.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min(max + 1, Array.MaxLength), Math.Max(64 * 1024, content.Headers.ContentLength + 1 ?? 0)));
         var handedOver = false;
         try
         {

@@ -51,6 +51,22 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         Assert.Equal(feed, System.Text.Encoding.UTF8.GetString(result.Body!.Memory.Span));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ABodyUnderASmallCapIsReadWholeWithOrWithoutALength(bool declaredLength)
+    {
+        var feed = Rss.Feed("Small", new Rss.Item("1", "One", new string('x', 1500)));
+        _server.Handle("/small.xml", async context =>
+        {
+            if (declaredLength) context.Response.ContentLength = System.Text.Encoding.UTF8.GetByteCount(feed);
+            await context.Response.WriteAsync(feed);
+        });
+        var result = await Fetcher(new PollingOptions { MaxFeedBytes = 4096 }).FetchAsync(_server.Url("/small.xml"), null, null, TestContext.Current.CancellationToken);
+        Assert.True(result.Outcome == FetchOutcome.Fetched, result.Error);
+        Assert.Equal(feed, System.Text.Encoding.UTF8.GetString(result.Body!.Memory.Span));
+    }
+
     [Fact]
     public async Task ABodyOverTheCapIsAbandonedWhileReadingNotAfter()
     {
