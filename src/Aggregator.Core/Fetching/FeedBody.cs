@@ -7,17 +7,16 @@ namespace Aggregator.Fetching;
 /// generation to generation (a poll cycle fetches far more bodies than it parses at once).</summary>
 public sealed class FeedBody : IDisposable
 {
+    private readonly int _length;
     private byte[]? _buffer;
 
     internal FeedBody(byte[] buffer, int length)
     {
         _buffer = buffer;
-        Length = length;
+        _length = length;
     }
 
-    public int Length { get; }
-
-    public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(FeedBody))).AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(FeedBody))).AsMemory(0, _length);
 
     public void Dispose()
     {

@@ -110,7 +110,8 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         // A declared length is where to start (compressed, it is short of the body; the buffer grows), never past the cap.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min(max + 1, Array.MaxLength), Math.Max(64 * 1024, content.Headers.ContentLength + 1 ?? 0)));
+        var start = Math.Max(64 * 1024, content.Headers.ContentLength + 1 ?? 0);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(start, Math.Min(max + 1, Array.MaxLength)));
         var handedOver = false;
         try
         {

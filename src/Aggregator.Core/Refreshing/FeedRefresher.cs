@@ -50,22 +50,26 @@ public sealed partial class FeedRefresher(
         }
 
         await _processing.WaitAsync(cancellationToken);
-        ParsedFeed document;
-        int newEntries, alerts, duplicates;
-        var backlog = feed.LastSuccessAt is null && !polling.Value.AlertOnFirstPoll;
         try
         {
-            ParseResult parsed;
-            using (var body = fetch.Body!) parsed = parser.Parse(body.Memory, fetch.FinalUrl ?? new Uri(feed.Url), fetch.ContentType);
-            if (parsed.Feed is null)
-                return await RecordFailureAsync(feed, report, parsed.Error ?? "not a feed", fetch.StatusCode, null, cancellationToken);
-            document = parsed.Feed;
-            (newEntries, alerts, duplicates) = await StoreAsync(feed, document, fetch, backlog, now, cancellationToken);
+            return await ParseAndStoreAsync(feed, report, fetch, now, cancellationToken);
         }
         finally
         {
             _processing.Release();
         }
+    }
+
+    private async Task<RefreshReport> ParseAndStoreAsync(FeedRow feed, RefreshReport report, FetchResult fetch, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ParseResult parsed;
+        using (var body = fetch.Body!) parsed = parser.Parse(body.Memory, fetch.FinalUrl ?? new Uri(feed.Url), fetch.ContentType);
+        if (parsed.Feed is not { } document)
+            return await RecordFailureAsync(feed, report, parsed.Error ?? "not a feed", fetch.StatusCode, null, cancellationToken);
+
+        var backlog = feed.LastSuccessAt is null && !polling.Value.AlertOnFirstPoll;
+        var (newEntries, alerts, duplicates) = await StoreAsync(feed, document, fetch, backlog, now, cancellationToken);
         LogStored(feed.Id, feed.Url, document.Entries.Count, newEntries, alerts, (long)fetch.Elapsed.TotalMilliseconds);
         return report with
         {
