@@ -4,16 +4,23 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SQLitePCL;
 
 namespace Aggregator.Storage;
 
 /// <summary>The SQLite file: opens connections, applies migrations, and serialises writes so that
 /// one writer at a time holds the file (many readers run beside it under WAL).</summary>
-public sealed class Database
+public sealed class Database : IDisposable
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
     private readonly WalCheckpointer _checkpointer;
+
+    // The single writer keeps one connection and its prepared statements, used only while holding _writeLock.
+    // Taking a pooled connection per transaction re-ran the per-connection pragmas and re-prepared the insert
+    // for every feed, inside the writer slot: 70 ms of a 1,000-feed first cycle.
+    private SqliteConnection? _writer;
+    private readonly Dictionary<string, sqlite3_stmt> _statements = new(ReferenceEqualityComparer.Instance);
 
     static Database()
     {
@@ -38,7 +45,7 @@ public sealed class Database
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _checkpointer = new WalCheckpointer(OpenAsync);
+        _checkpointer = new WalCheckpointer(OpenAsync, _writeLock);
     }
 
     public string Path { get; }
@@ -60,13 +67,72 @@ public sealed class Database
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            var connection = await OpenAsync(cancellationToken);
-            return new WriteScope(connection, connection.BeginTransaction(deferred: false), _writeLock, _checkpointer);
+            _writer ??= await OpenAsync(cancellationToken);
+            return new WriteScope(_writer, _writer.BeginTransaction(deferred: false), this);
         }
         catch
         {
+            CloseWriter(); // whatever went wrong, the next write starts from a fresh connection
             _writeLock.Release();
             throw;
+        }
+    }
+
+    /// <summary>The writer's statement for this SQL, prepared on first use and kept until the writer closes.
+    /// Called while holding the writer slot.</summary>
+    internal sqlite3_stmt Prepared(string sql)
+    {
+        if (_statements.TryGetValue(sql, out var statement)) return statement;
+        var rc = raw.sqlite3_prepare_v2(_writer!.Handle, sql, out statement);
+        SqliteException.ThrowExceptionForRC(rc, _writer.Handle);
+        _statements[sql] = statement;
+        return statement;
+    }
+
+    /// <summary>Ends a <see cref="WriteScope"/>: statements back to their start, the slot to the next writer.</summary>
+    internal async ValueTask EndWriteAsync(SqliteTransaction transaction)
+    {
+        try
+        {
+            foreach (var statement in _statements.Values) raw.sqlite3_reset(statement);
+            await transaction.DisposeAsync(); // rolls back unless committed
+        }
+        catch
+        {
+            CloseWriter();
+            throw;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    internal void AfterCommit() => _checkpointer.AfterCommit();
+
+    private void CloseWriter()
+    {
+        foreach (var statement in _statements.Values) statement.Dispose();
+        _statements.Clear();
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    /// <summary>Closes the writer's connection and the pooled ones: the last to close copies the log into the
+    /// file and deletes it, so that the file alone holds everything once the program has ended.</summary>
+    public void Dispose()
+    {
+        _checkpointer.Stop();
+        _writeLock.Wait();
+        try
+        {
+            CloseWriter();
+            using var connection = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+        finally
+        {
+            _writeLock.Release();
         }
     }
 

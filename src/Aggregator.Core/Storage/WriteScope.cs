@@ -3,11 +3,9 @@ using SQLitePCL;
 
 namespace Aggregator.Storage;
 
-/// <summary>One write transaction holding the database's single writer slot.</summary>
-public sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, SemaphoreSlim writeLock,
-    WalCheckpointer checkpointer) : IAsyncDisposable
+/// <summary>One write transaction holding the database's single writer slot; dispose without commit rolls back.</summary>
+public sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, Database database) : IAsyncDisposable
 {
-    private readonly Dictionary<string, sqlite3_stmt> _prepared = new(ReferenceEqualityComparer.Instance);
     private bool _disposed;
 
     public SqliteConnection Connection { get; } = connection;
@@ -16,34 +14,18 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         await Transaction.CommitAsync(cancellationToken);
-        checkpointer.AfterCommit();
+        database.AfterCommit();
     }
 
-    /// <summary>A statement run many times in this transaction (a feed's entries), prepared on first use and
-    /// finalised when the scope ends. Through SqliteCommand each run converted its text parameters to UTF-8
-    /// while holding the writer slot; raw statements take text already converted.</summary>
-    public sqlite3_stmt Statement(string sql)
-    {
-        if (_prepared.TryGetValue(sql, out var statement)) return statement;
-        var rc = raw.sqlite3_prepare_v2(Connection.Handle, sql, out statement);
-        SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
-        _prepared[sql] = statement;
-        return statement;
-    }
+    /// <summary>A statement run many times (a feed's entries), prepared once for the writer's connection.
+    /// Through SqliteCommand each run converted its text parameters to UTF-8 while holding the writer slot;
+    /// raw statements take text already converted. Reset it after each run.</summary>
+    public sqlite3_stmt Statement(string sql) => database.Prepared(sql);
 
     public async ValueTask DisposeAsync()
     {
         if (_disposed) return;
         _disposed = true;
-        try
-        {
-            foreach (var statement in _prepared.Values) statement.Dispose();
-            await Transaction.DisposeAsync();
-            await Connection.DisposeAsync();
-        }
-        finally
-        {
-            writeLock.Release();
-        }
+        await database.EndWriteAsync(Transaction);
     }
 }
