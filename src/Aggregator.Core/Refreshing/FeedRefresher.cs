@@ -15,7 +15,6 @@ public sealed partial class FeedRefresher(
     FeedFetcher fetcher,
     FeedParser parser,
     Database database,
-    FeedStore feeds,
     MatchStore matches,
     OutboxStore outbox,
     ConfigFiles config,
@@ -152,7 +151,7 @@ public sealed partial class FeedRefresher(
                 }
             }
         }
-        await feeds.RecordCheckAsync(write, Success(feed, now, fetch, document.Title, document.Link, document.Ttl));
+        FeedStore.RecordCheck(write, Success(feed, now, fetch, document.Title, document.Link, document.Ttl));
         await write.CommitAsync(cancellationToken);
         return (newEntries, alerts, duplicates);
     }
@@ -164,7 +163,7 @@ public sealed partial class FeedRefresher(
         var errors = (int)feed.ErrorCount + 1;
         await using (var write = await database.BeginWriteAsync(cancellationToken))
         {
-            await feeds.RecordCheckAsync(write, new FeedCheck
+            FeedStore.RecordCheck(write, new FeedCheck
             {
                 FeedId = feed.Id,
                 CheckedAt = now,

@@ -7,7 +7,7 @@ namespace Aggregator.Refreshing;
 /// <summary>The fetch state of feeds that answered 304 in a poll cycle, written a hundred at a time in one
 /// transaction: one each made most of a cycle's 1,000 commits queue for the single writer. A check lost to a
 /// crash, or to a database that refuses the write, only means that feed is asked again, and answers 304 again.</summary>
-public sealed partial class NotModifiedChecks(Database database, FeedStore feeds, ILogger logger)
+public sealed partial class NotModifiedChecks(Database database, ILogger logger)
 {
     private const int BatchSize = 100;
 
@@ -35,7 +35,7 @@ public sealed partial class NotModifiedChecks(Database database, FeedStore feeds
         try
         {
             await using var write = await database.BeginWriteAsync(cancellationToken);
-            foreach (var check in batch) await feeds.RecordCheckAsync(write, check);
+            foreach (var check in batch) FeedStore.RecordCheck(write, check);
             await write.CommitAsync(cancellationToken);
         }
         catch (SqliteException ex)

@@ -20,7 +20,7 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
     public async Task<IReadOnlyList<RefreshReport>> RunAsync(IReadOnlyList<FeedRow> batch, CancellationToken cancellationToken)
     {
         var reports = new RefreshReport[batch.Count];
-        var notModified = new NotModifiedChecks(database, feeds, logger);
+        var notModified = new NotModifiedChecks(database, logger);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = polling.Value.MaxConcurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(InterleaveHosts(batch), parallel, async (i, ct) =>
         {

@@ -15,7 +15,7 @@ public sealed class NotModifiedChecksTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var (database, feeds, ids) = await SetUpAsync(150, ct);
-        var checks = new NotModifiedChecks(database, feeds, NullLogger.Instance);
+        var checks = new NotModifiedChecks(database, NullLogger.Instance);
         var now = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
 
         foreach (var id in ids) await checks.AddAsync(Check(id, now), ct);
@@ -31,7 +31,7 @@ public sealed class NotModifiedChecksTests : IDisposable
         var (database, feeds, ids) = await SetUpAsync(1, ct);
         await using (var connection = await database.OpenAsync(ct))
             await connection.ExecuteAsync("CREATE TRIGGER refuse BEFORE UPDATE ON feeds BEGIN SELECT RAISE(ABORT, 'refused'); END;");
-        var checks = new NotModifiedChecks(database, feeds, NullLogger.Instance);
+        var checks = new NotModifiedChecks(database, NullLogger.Instance);
 
         await checks.AddAsync(Check(ids[0], DateTimeOffset.UtcNow), ct);
         await checks.FlushAsync(ct); // logs a warning instead of throwing into the poll
