@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Aggregator.Configuration;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,18 @@ public sealed partial class OutboxDispatcher(
     // picking the same due row would send it twice. DeliveryLock does the same across processes.
     private readonly SemaphoreSlim _draining = new(1, 1);
 
-    public async Task<DrainReport> DrainAsync(CancellationToken cancellationToken)
+    public Task<DrainReport> DrainAsync(CancellationToken cancellationToken) => DrainAsync(NewFailingSet(), cancellationToken);
+
+    /// <summary>Starts delivering alongside a poll cycle: each <see cref="AlongsidePolling.AlertsQueued"/>
+    /// wakes a pass, and <see cref="AlongsidePolling.FinishAsync"/> makes the last one. The first alert of a
+    /// long cycle goes out while the other feeds are still being read, and the network waits of sending overlap
+    /// with the cycle's work instead of following it.</summary>
+    public AlongsidePolling StartAlongsidePolling(CancellationToken cancellationToken) => new(this, cancellationToken);
+
+    /// <param name="failing">Notifiers that failed in a way worth retrying (down, timing out, 5xx) earlier in this
+    /// pass, or in the same poll cycle: they are not tried again, so a dead server costs one timeout, not one per
+    /// alert, and their other alerts keep their attempt count.</param>
+    private async Task<DrainReport> DrainAsync(ConcurrentDictionary<string, bool> failing, CancellationToken cancellationToken)
     {
         await _draining.WaitAsync(cancellationToken);
         try
@@ -36,7 +48,7 @@ public sealed partial class OutboxDispatcher(
                 LogOtherProcessDelivering(database.Path);
                 return new DrainReport(0, 0, 0, OtherProcessDelivering: true);
             }
-            return await DrainOnceAsync(cancellationToken);
+            return await DrainOnceAsync(failing, cancellationToken);
         }
         finally
         {
@@ -47,13 +59,12 @@ public sealed partial class OutboxDispatcher(
     /// <summary>One message to send: a single alert, or every row of a digest.</summary>
     private sealed record Delivery(string Notifier, IReadOnlyList<OutboxRow> Rows);
 
-    private async Task<DrainReport> DrainOnceAsync(CancellationToken cancellationToken)
+    private static ConcurrentDictionary<string, bool> NewFailingSet() => new(StringComparer.OrdinalIgnoreCase);
+
+    private async Task<DrainReport> DrainOnceAsync(ConcurrentDictionary<string, bool> failing, CancellationToken cancellationToken)
     {
         int delivered = 0, retrying = 0, dead = 0;
         var seen = new HashSet<string>();
-        // A notifier that failed in a way worth retrying (down, timing out, 5xx) is not tried again in this
-        // pass: its other rows keep their turn, and a dead server costs one timeout per pass, not one per alert.
-        var failing = new ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
         var settings = options.Value;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -142,6 +153,47 @@ public sealed partial class OutboxDispatcher(
                 LogDead(deliveryId, delivery.Notifier, reason);
                 return DeliveryStatus.Permanent;
         }
+    }
+
+    /// <summary>Delivery passes while a poll cycle runs; see <see cref="StartAlongsidePolling"/>.</summary>
+    public sealed class AlongsidePolling
+    {
+        private readonly OutboxDispatcher _dispatcher;
+        private readonly CancellationToken _cancellationToken;
+        private readonly ConcurrentDictionary<string, bool> _failing = NewFailingSet();
+        // One wake-up waiting is enough: a pass sends everything due when it starts.
+        private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly Task<DrainReport> _passes;
+
+        internal AlongsidePolling(OutboxDispatcher dispatcher, CancellationToken cancellationToken)
+        {
+            _dispatcher = dispatcher;
+            _cancellationToken = cancellationToken;
+            _passes = RunPassesAsync();
+        }
+
+        /// <summary>A feed's alerts have been committed to the outbox.</summary>
+        public void AlertsQueued() => _wake.Writer.TryWrite(true);
+
+        /// <summary>Waits for the pass under way, makes a last one (for alerts queued since, and retries now due)
+        /// and returns what all of them did.</summary>
+        public async Task<DrainReport> FinishAsync()
+        {
+            _wake.Writer.TryComplete();
+            var report = await _passes;
+            return Add(report, await _dispatcher.DrainAsync(_failing, _cancellationToken));
+        }
+
+        private async Task<DrainReport> RunPassesAsync()
+        {
+            var report = new DrainReport(0, 0, 0);
+            await foreach (var _ in _wake.Reader.ReadAllAsync(_cancellationToken))
+                report = Add(report, await _dispatcher.DrainAsync(_failing, _cancellationToken));
+            return report;
+        }
+
+        private static DrainReport Add(DrainReport a, DrainReport b) => new(a.Delivered + b.Delivered, a.Retrying + b.Retrying,
+            a.Dead + b.Dead, a.OtherProcessDelivering || b.OtherProcessDelivering);
     }
 
     /// <summary>FirstRetryDelay doubled per attempt, up to MaxRetryDelay, with "equal jitter" (half fixed, half

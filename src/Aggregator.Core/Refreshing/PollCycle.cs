@@ -10,14 +10,17 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
     TimeProvider time, ILogger<PollCycle> logger)
 {
     /// <summary>Polls the feeds whose next_check_at has come.</summary>
-    public async Task<IReadOnlyList<RefreshReport>> RunDueAsync(CancellationToken cancellationToken)
+    /// <param name="alertsQueued">Called each time a feed's alerts have been committed to the outbox.</param>
+    public async Task<IReadOnlyList<RefreshReport>> RunDueAsync(CancellationToken cancellationToken, Action? alertsQueued = null)
     {
         var due = await feeds.GetDueAsync(time.GetUtcNow(), cancellationToken);
-        return await RunAsync(due, cancellationToken);
+        return await RunAsync(due, cancellationToken, alertsQueued);
     }
 
+    /// <param name="alertsQueued">Called each time a feed's alerts have been committed to the outbox.</param>
     /// <returns>One report per feed, in the order given.</returns>
-    public async Task<IReadOnlyList<RefreshReport>> RunAsync(IReadOnlyList<FeedRow> batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RefreshReport>> RunAsync(IReadOnlyList<FeedRow> batch, CancellationToken cancellationToken,
+        Action? alertsQueued = null)
     {
         var reports = new RefreshReport[batch.Count];
         var notModified = new NotModifiedChecks(database, logger);
@@ -28,6 +31,7 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
             try
             {
                 reports[i] = await refresher.RefreshAsync(feed, notModified, ct);
+                if (reports[i].Alerts > 0) alertsQueued?.Invoke();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

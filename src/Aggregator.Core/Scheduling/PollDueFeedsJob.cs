@@ -5,7 +5,7 @@ using Quartz;
 
 namespace Aggregator.Scheduling;
 
-/// <summary>Every Polling:Tick: poll the feeds that are due, then send what they matched right away.</summary>
+/// <summary>Every Polling:Tick: poll the feeds that are due, sending what they match as it is found.</summary>
 [DisallowConcurrentExecution]
 public sealed class PollDueFeedsJob(PollCycle cycle, OutboxDispatcher dispatcher, IHostApplicationLifetime lifetime) : IJob
 {
@@ -18,8 +18,15 @@ public sealed class PollDueFeedsJob(PollCycle cycle, OutboxDispatcher dispatcher
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            var reports = await cycle.RunDueAsync(stopping.Token);
-            if (reports.Any(r => r.Alerts > 0)) await dispatcher.DrainAsync(stopping.Token);
+            var delivery = dispatcher.StartAlongsidePolling(stopping.Token);
+            try
+            {
+                await cycle.RunDueAsync(stopping.Token, delivery.AlertsQueued);
+            }
+            finally
+            {
+                await delivery.FinishAsync();
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

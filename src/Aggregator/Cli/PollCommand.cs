@@ -36,8 +36,18 @@ internal static class PollCommand
                 }
             }
 
-            var reports = await services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken);
-            var drain = await services.GetRequiredService<OutboxDispatcher>().DrainAsync(cancellationToken);
+            // Alerts go out as feeds queue them, and what is due when the cycle ends after it.
+            var delivery = services.GetRequiredService<OutboxDispatcher>().StartAlongsidePolling(cancellationToken);
+            IReadOnlyList<RefreshReport> reports;
+            DrainReport drain;
+            try
+            {
+                reports = await services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken, delivery.AlertsQueued);
+            }
+            finally
+            {
+                drain = await delivery.FinishAsync();
+            }
 
             var width = Math.Clamp(reports.Count == 0 ? 4 : reports.Max(r => r.Feed.Length), 4, 40);
             foreach (var report in reports) Console.WriteLine(Describe(report, width));

@@ -3,6 +3,7 @@ using Aggregator.Notifications;
 using Aggregator.Tests.Support;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.Http;
 
 namespace Aggregator.Tests.EndToEnd;
 
@@ -110,6 +111,39 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal(2, _webhook.Requests.Count);
         Assert.Equal(_webhook.Requests[0].Header("X-Aggregator-Delivery"), _webhook.Requests[1].Header("X-Aggregator-Delivery"));
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
+    }
+
+    [Fact]
+    public async Task AnAlertGoesOutWhileOtherFeedsOfTheCycleAreStillBeingRead()
+    {
+        Configure(new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } });
+        _root.WriteFeeds($$"""
+            { "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" }, { "name": "Slow", "url": "{{_feeds.Url("/slow.xml")}}" } ] }
+            """);
+        _feeds.Serve("/slow.xml", Rss.Feed("Slow"));
+        await NewMatchingEntriesAsync(1);
+
+        // The slow feed answers once the alert has reached the webhook, or after 10 s: before, the alerts
+        // waited for the whole cycle, so it would answer late and the alert would arrive after it.
+        var alertBeforeAnswer = false;
+        _feeds.Handle("/slow.xml", async context =>
+        {
+            try
+            {
+                await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
+                alertBeforeAnswer = true;
+            }
+            catch (TimeoutException)
+            {
+            }
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(Rss.Feed("Slow"));
+        });
+
+        var result = await Poll();
+        Assert.Contains("delivered 1,", result.StdOut);
+        Assert.True(alertBeforeAnswer, "the alert was sent only after every feed of the cycle had answered");
+        Assert.Single(_webhook.Requests);
     }
 
     [Fact]
