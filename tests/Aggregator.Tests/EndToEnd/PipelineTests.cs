@@ -185,6 +185,21 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnceAPollHasEndedTheDatabaseFileAloneHoldsWhatItStored()
+    {
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", A1));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta"));
+        Assert.Equal(0, (await Poll()).ExitCode);
+
+        Assert.False(File.Exists(_root.DatabasePath + "-wal"), "the write-ahead log was left beside the database");
+        var copy = Path.Combine(Path.GetDirectoryName(_root.DatabasePath)!, "copy.db");
+        File.Copy(_root.DatabasePath, copy);
+        await using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
+    }
+
+    [Fact]
     public async Task ABrokenFeedIsReportedAndStoredWhileTheOthersAreRead()
     {
         Configure();
