@@ -80,7 +80,7 @@ public sealed class Database : IDisposable
 
     /// <summary>The writer's statement for this SQL, prepared on first use and kept until the writer closes.
     /// Called while holding the writer slot.</summary>
-    internal sqlite3_stmt Prepared(string sql)
+    internal sqlite3_stmt Statement(string sql)
     {
         if (_statements.TryGetValue(sql, out var statement)) return statement;
         var rc = raw.sqlite3_prepare_v2(_writer!.Handle, sql, out statement);

@@ -20,7 +20,7 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
     /// <summary>A statement run many times (a feed's entries), prepared once for the writer's connection.
     /// Through SqliteCommand each run converted its text parameters to UTF-8 while holding the writer slot;
     /// raw statements take text already converted. Reset it after each run.</summary>
-    public sqlite3_stmt Statement(string sql) => database.Prepared(sql);
+    public sqlite3_stmt Statement(string sql) => database.Statement(sql);
 
     public async ValueTask DisposeAsync()
     {
