@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks with the peers in ../shared/bench (sfeed, feedparser, rss2email, ...).
 #   bench/run.sh parse [-n 1000] [-t "sfeed_stream feedparser"]    parse throughput, MB/s and entries/s
-#   bench/run.sh poll  [-n "1000"] [-t "sfeed_cond rss2email"]     poll cycles: wall, CPU, RSS, 304s, correctness
+#   bench/run.sh poll  [-n "1000"] [-t "sfeed_cond rss2email"]     poll cycles: wall, CPU, RSS, 304s, correctness,
+#                                                                   then the ratios to the fastest peer (bench/ratios.py)
 # Publishes a Release build once (outside the measurement), then runs the shared script with our tool added.
 # Needs (as root, once): apt-get install sfeed python3-feedparser rss2email feed2exec newsboat nginx python3-aiosmtpd time curl
 set -euo pipefail
@@ -31,6 +32,12 @@ for peer in $([ "$kind" = parse ] && echo "$peers_parse" || echo "$peers_poll");
 done
 case "$kind" in
   parse) exec "$shared/bench/parse_bench.sh" -t "$peers_parse $here/aggregator.sh" "$@" ;;
-  poll)  exec "$shared/bench/poll_bench.sh" -t "$peers_poll $here/aggregator.sh" "$@" ;;
+  poll)
+    # Then our figures against the fastest peer of each cycle, and the targets, from the run's results file.
+    results="${BENCH_ROOT:-/tmp/aggregator-bench}/results"
+    marker=$(mktemp); trap 'rm -f "$marker"' EXIT
+    "$shared/bench/poll_bench.sh" -t "$peers_poll $here/aggregator.sh" "$@" || exit
+    latest=$(find "$results" -name 'poll-*.jsonl' -newer "$marker" 2>/dev/null | sort | tail -n 1)
+    if [ -n "$latest" ]; then echo; /usr/bin/python3 "$here/ratios.py" "$latest"; fi ;;
   *) echo "unknown benchmark '$kind': parse or poll" >&2; exit 2 ;;
 esac
