@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Aggregator.Configuration;
 
 /// <summary>Holds the checked contents of config/ for the running process.</summary>
-public sealed class ConfigFiles(IOptions<AggregatorOptions> options, IHostEnvironment environment, NotifierRegistry notifiers)
+public sealed class ConfigFiles(IOptions<ConfigOptions> options, IHostEnvironment environment, NotifierRegistry notifiers)
 {
     private AggregatorConfig? _current;
 

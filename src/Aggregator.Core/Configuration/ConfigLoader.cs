@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aggregator.Rules;
+using Aggregator.Storage;
 
 namespace Aggregator.Configuration;
 
@@ -38,7 +39,7 @@ public static class ConfigLoader
         else
             ReadItems(feedsPath, feedsDisplay, "feeds", FeedKeys, errors, (item, where) => ReadFeed(item, where, feeds, feedNames, errors));
 
-        var rules = new List<RuleDefinition>();
+        var rules = new List<Rule>();
         if (File.Exists(rulesPath))
             ReadItems(rulesPath, rulesDisplay, "rules", RuleKeys, errors, (item, where) => ReadRule(item, where, rules, errors));
 
@@ -130,7 +131,7 @@ public static class ConfigLoader
         feeds.Add(new FeedDefinition(name, url, interval, tags));
     }
 
-    private static void ReadRule(JsonElement item, string where, List<RuleDefinition> rules, List<string> errors)
+    private static void ReadRule(JsonElement item, string where, List<Rule> rules, List<string> errors)
     {
         var name = RequiredString(item, "name", where, "give the rule a short unique name", errors);
         var query = CompileQuery(item, "query", where, errors, required: true);
@@ -151,7 +152,7 @@ public static class ConfigLoader
             errors.Add($"{where}: another rule is already named \"{name}\"; names must be unique");
             return;
         }
-        rules.Add(new RuleDefinition(name, query, exclude, feeds, notify, digest));
+        rules.Add(new Rule(name, query, exclude, [.. feeds.Select(FeedScope.Parse)], notify, digest));
     }
 
     private static Query? CompileQuery(JsonElement item, string key, string where, List<string> errors, bool required)
@@ -177,7 +178,7 @@ public static class ConfigLoader
         }
     }
 
-    private static void CheckRuleReferences(List<RuleDefinition> rules, List<FeedDefinition> feeds,
+    private static void CheckRuleReferences(List<Rule> rules, List<FeedDefinition> feeds,
         IReadOnlyCollection<string> notifierNames, string display, List<string> errors)
     {
         var tags = feeds.SelectMany(f => f.Tags).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -186,14 +187,14 @@ public static class ConfigLoader
         {
             foreach (var scope in rule.Feeds)
             {
-                if (scope.StartsWith("tag:", StringComparison.OrdinalIgnoreCase))
+                if (scope.Tag is { } tag)
                 {
-                    if (!tags.Contains(scope[4..]))
-                        errors.Add($"{display}: rule \"{rule.Name}\": no feed has the tag \"{scope[4..]}\" (tags in feeds.json: {List(tags)})");
+                    if (!tags.Contains(tag))
+                        errors.Add($"{display}: rule \"{rule.Name}\": no feed has the tag \"{tag}\" (tags in feeds.json: {List(tags)})");
                 }
-                else if (!names.Contains(scope))
+                else if (!names.Contains(scope.FeedName!))
                 {
-                    errors.Add($"{display}: rule \"{rule.Name}\": unknown feed \"{scope}\" in \"feeds\"; use a feed name from feeds.json or \"tag:NAME\"");
+                    errors.Add($"{display}: rule \"{rule.Name}\": unknown feed \"{scope.FeedName}\" in \"feeds\"; use a feed name from feeds.json or \"tag:NAME\"");
                 }
             }
             foreach (var notifier in rule.Notify)

@@ -1,20 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Aggregator.Configuration;
 
 public static class ConfigurationServiceCollectionExtensions
 {
-    /// <summary>Binds appsettings.json's "Aggregator" sections and checks them when the host starts.</summary>
+    /// <summary>config/ (feeds.json, rules.json), loaded and checked by <see cref="ConfigFiles"/>.</summary>
     public static IServiceCollection AddAggregatorConfiguration(this IServiceCollection services)
     {
-        services.AddOptions<AggregatorOptions>().BindConfiguration(AggregatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PollingOptions>, ValidatePollingOptions>();
-        services.AddSingleton<IValidateOptions<DeliveryOptions>, ValidateDeliveryOptions>();
+        services.AddOptions<ConfigOptions>().BindConfiguration(ConfigOptions.Section);
         services.AddSingleton<ConfigFiles>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

@@ -1,17 +1,14 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using Aggregator.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Fetching;
 
 /// <summary>One polite GET of a feed: conditional (ETag / Last-Modified), compressed, with a deadline for
 /// the whole response and a size cap enforced while reading, so a slow or endless server costs us little.</summary>
-public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> options, TimeProvider time)
+public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options, TimeProvider time)
 {
     public const string HttpClientName = "feeds";
 
@@ -196,7 +193,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<PollingOptions> option
     private static string? LastModifiedOf(HttpResponseMessage response) =>
         response.Content.Headers.TryGetValues("Last-Modified", out var values) ? values.FirstOrDefault() : null;
 
-    private static string TooLarge(PollingOptions settings) =>
+    private static string TooLarge(FetchOptions settings) =>
         $"body over {settings.MaxFeedBytes / 1024} KiB (Aggregator:Polling:MaxFeedBytes); raise it if the feed is really that large";
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.#} s";

@@ -1,5 +1,4 @@
 using System.Net;
-using Aggregator.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -10,10 +9,12 @@ public static class FetchingServiceCollectionExtensions
     /// <summary>The feed HttpClient: one pooled handler, decompression, bounded connections per host.</summary>
     public static IServiceCollection AddFetching(this IServiceCollection services)
     {
+        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FetchOptions>, ValidateFetchOptions>();
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider =>
             {
-                var polling = provider.GetRequiredService<IOptions<PollingOptions>>().Value;
+                var polling = provider.GetRequiredService<IOptions<FetchOptions>>().Value;
                 return new SocketsHttpHandler
                 {
                     AutomaticDecompression = DecompressionMethods.All,

@@ -29,7 +29,7 @@ public static class AlertEmail
 
     /// <summary>What every alert email has: subject, Message-ID from the delivery id, sender, recipients,
     /// the delivery and rule headers, and Auto-Submitted.</summary>
-    static MimeMessage Message(string subject, string deliveryId, string rule, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
+    private static MimeMessage Message(string subject, string deliveryId, string rule, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
     {
         var message = new MimeMessage
         {
@@ -104,7 +104,7 @@ public static class AlertEmail
         return message;
     }
 
-    static string Html(Alert alert)
+    private static string Html(Alert alert)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
@@ -144,12 +144,12 @@ public static class AlertEmail
         return html.ToString();
     }
 
-    static void Row(StringBuilder html, string label, string valueHtml) =>
+    private static void Row(StringBuilder html, string label, string valueHtml) =>
         html.Append("<tr><th style=\"text-align: left; padding-right: 1em; vertical-align: top\">")
             .Append(label).Append("</th><td>").Append(valueHtml).Append("</td></tr>\n");
 
     /// <summary>Only http(s) links become clickable: a hostile feed can put javascript: or data: in a link.</summary>
-    static string? SafeLink(string? link) =>
+    private static string? SafeLink(string? link) =>
         Uri.TryCreate(link?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri.AbsoluteUri
             : null;

@@ -4,7 +4,7 @@ namespace Aggregator.Notifications;
 /// shows its matches instead of storing them silently.</summary>
 public sealed class ConsoleNotifier : INotifier
 {
-    readonly TextWriter _output;
+    private readonly TextWriter _output;
 
     /// <param name="output">Standard output when null. Wrapped so concurrent sends never interleave lines.</param>
     public ConsoleNotifier(string name, TextWriter? output = null)
@@ -44,13 +44,13 @@ public sealed class ConsoleNotifier : INotifier
         return WriteAsync(Format(digest), cancellationToken);
     }
 
-    async Task<DeliveryOutcome> WriteAsync(string block, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> WriteAsync(string block, CancellationToken cancellationToken)
     {
         try
         {
             // One write per block: with the synchronized writer no other alert can land in the middle.
-            await _output.WriteAsync(block.AsMemory(), cancellationToken).ConfigureAwait(false);
-            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _output.WriteAsync(block.AsMemory(), cancellationToken);
+            await _output.FlushAsync(cancellationToken);
             return DeliveryOutcome.Delivered;
         }
         catch (IOException exception)

@@ -1,7 +1,7 @@
-using Aggregator.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Notifications;
 
@@ -13,6 +13,8 @@ public static class NotificationsServiceCollectionExtensions
     /// the factory that builds them with its webhook HttpClient, and the outbox dispatcher.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, ValidateDeliveryOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<NotifierFactory>(provider));
         // The client's own timeout is off: each webhook notifier applies its Notifiers:NAME:Timeout, which yields

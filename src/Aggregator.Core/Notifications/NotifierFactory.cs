@@ -1,4 +1,3 @@
-using Aggregator.Configuration;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 
@@ -82,7 +81,7 @@ public sealed class NotifierFactory(
         return errors;
     }
 
-    static void ValidateSmtp(string key, NotifierOptions options, List<string> errors)
+    private static void ValidateSmtp(string key, NotifierOptions options, List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(options.Host))
             errors.Add($"{key}:Host is missing; an smtp notifier needs the relay's host name");
@@ -113,7 +112,7 @@ public sealed class NotifierFactory(
             errors.Add($"{key}:PasswordEnvironmentVariable names '{options.PasswordEnvironmentVariable}', which is not set in the environment");
     }
 
-    static void ValidateWebhook(string key, NotifierOptions options, List<string> errors)
+    private static void ValidateWebhook(string key, NotifierOptions options, List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(options.Url))
             errors.Add($"{key}:Url is missing; a webhook needs an absolute http(s) URL");
@@ -124,8 +123,8 @@ public sealed class NotifierFactory(
             errors.Add($"{key}:Format '{options.Format}' is unknown; allowed values: {string.Join(", ", WebhookBody.Formats)}");
     }
 
-    static bool IsMailbox(string? address) =>
+    private static bool IsMailbox(string? address) =>
         !string.IsNullOrWhiteSpace(address) && MailboxAddress.TryParse(address, out var mailbox) && mailbox.Address.Contains('@');
 
-    static string Normalize(string? value) => value?.Trim().ToLowerInvariant() ?? "";
+    private static string Normalize(string? value) => value?.Trim().ToLowerInvariant() ?? "";
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Aggregator.Configuration;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Aggregator.Configuration;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -27,17 +26,17 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
     /// <summary>Well under the 5 minutes RFC 5321 §4.5.3.2.7 lets a server wait for the next command.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(5);
 
-    readonly SemaphoreSlim _connection = new(1, 1);
-    SmtpClient? _client;
-    ITimer? _idleTimer;
+    private readonly SemaphoreSlim _connection = new(1, 1);
+    private SmtpClient? _client;
+    private ITimer? _idleTimer;
 
-    readonly NotifierOptions _options;
-    readonly TimeProvider _timeProvider;
-    readonly ILogger<SmtpNotifier> _logger;
-    readonly MailboxAddress _from;
-    readonly IReadOnlyList<MailboxAddress> _to;
-    readonly SecureSocketOptions _security;
-    readonly string _host;
+    private readonly NotifierOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<SmtpNotifier> _logger;
+    private readonly MailboxAddress _from;
+    private readonly IReadOnlyList<MailboxAddress> _to;
+    private readonly SecureSocketOptions _security;
+    private readonly string _host;
 
     /// <param name="name">The notifier's key under "Notifiers".</param>
     /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions)"/> first; bad addresses throw here.</param>
@@ -60,7 +59,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
 
     public string Name { get; }
 
-    string Server => $"{_host}:{_options.Port}";
+    private string Server => $"{_host}:{_options.Port}";
 
     /// <summary>auto is STARTTLS when the server offers it, except on port 465 where RFC 8314 implicit TLS
     /// is the only thing the server speaks (a plain greeting would wait there until the timeout).</summary>
@@ -87,7 +86,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
         return SendAsync(digest.DeliveryId, () => AlertEmail.BuildDigest(digest, _from, _to, _timeProvider.GetUtcNow()), cancellationToken);
     }
 
-    async Task<DeliveryOutcome> SendAsync(string deliveryId, Func<MimeMessage> build, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> SendAsync(string deliveryId, Func<MimeMessage> build, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
 
@@ -109,7 +108,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
         // so a server that trickles one byte at a time cannot hold the dispatcher for long.
         using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        await _connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _connection.WaitAsync(cancellationToken);
         try
         {
             for (var reconnected = false; ; reconnected = true)
@@ -121,11 +120,11 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
                     {
                         Drop();
                         _client = new SmtpClient { Timeout = (int)Math.Clamp(_options.Timeout.TotalMilliseconds, 1, int.MaxValue) };
-                        await _client.ConnectAsync(await ConnectSocketAsync(linked.Token).ConfigureAwait(false), _host, _options.Port, _security, linked.Token).ConfigureAwait(false);
+                        await _client.ConnectAsync(await ConnectSocketAsync(linked.Token), _host, _options.Port, _security, linked.Token);
                         if (username is not null && password is not null)
-                            await _client.AuthenticateAsync(username, password, linked.Token).ConfigureAwait(false);
+                            await _client.AuthenticateAsync(username, password, linked.Token);
                     }
-                    await _client!.SendAsync(message, linked.Token).ConfigureAwait(false);
+                    await _client!.SendAsync(message, linked.Token);
                     _idleTimer?.Dispose();
                     _idleTimer = _timeProvider.CreateTimer(_ => CloseIdle(), null, IdleTimeout, Timeout.InfiniteTimeSpan);
                     LogSent(Name, deliveryId, Server, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -157,12 +156,12 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
 
     /// <summary>Our own socket, with Nagle off: a message goes out in several writes, and Nagle holding the
     /// last one until the server's delayed ACK cost 40 ms per alert on loopback.</summary>
-    async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
+    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(_host, _options.Port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(_host, _options.Port, cancellationToken);
             return socket;
         }
         catch
@@ -173,7 +172,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
     }
 
     /// <summary>Says QUIT on a connection no send has used for <see cref="IdleTimeout"/>.</summary>
-    void CloseIdle()
+    private void CloseIdle()
     {
         if (!_connection.Wait(0)) return; // a send is using it and will schedule the next close
         try
@@ -186,7 +185,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
         }
     }
 
-    void Quit()
+    private void Quit()
     {
         try
         {
@@ -203,7 +202,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
         Drop();
     }
 
-    void Drop()
+    private void Drop()
     {
         _idleTimer?.Dispose();
         _idleTimer = null;
@@ -224,7 +223,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
         }
     }
 
-    DeliveryOutcome? Classify(Exception exception) => exception switch
+    private DeliveryOutcome? Classify(Exception exception) => exception switch
     {
         OperationCanceledException or TimeoutException =>
             DeliveryOutcome.Retry($"SMTP {Server}: no answer within {_options.Timeout.TotalSeconds:0.###} s (Notifiers:{Name}:Timeout)"),
@@ -245,11 +244,11 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
         _ => null,
     };
 
-    string PasswordSource => !string.IsNullOrEmpty(_options.Password)
+    private string PasswordSource => !string.IsNullOrEmpty(_options.Password)
         ? $"Notifiers:{Name}:Password in user secrets or the environment"
         : $"the password in ${_options.PasswordEnvironmentVariable}";
 
-    static string Describe(SmtpCommandException command)
+    private static string Describe(SmtpCommandException command)
     {
         var what = command.ErrorCode switch
         {
@@ -261,7 +260,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
         return $"{what}: {(int)command.StatusCode} {FirstLine(command.Message)}";
     }
 
-    static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Notifier {Notifier} sent delivery {DeliveryId} through {SmtpServer} in {ElapsedMs} ms")]
     partial void LogSent(string notifier, string deliveryId, string smtpServer, double elapsedMs);

@@ -49,5 +49,5 @@ public static class TermHighlighter
     }
 
     /// <summary>A phrase matches across a line break or a double space, as the summary text may wrap.</summary>
-    static string Escape(string term) => Regex.Escape(term).Replace(@"\ ", @"\s+", StringComparison.Ordinal);
+    private static string Escape(string term) => Regex.Escape(term).Replace(@"\ ", @"\s+", StringComparison.Ordinal);
 }

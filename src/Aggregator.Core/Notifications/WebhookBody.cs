@@ -13,10 +13,10 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
     public static readonly IReadOnlyList<string> Formats = ["generic", "slack", "discord", "teams", "ntfy"];
 
     /// <summary>Chat messages carry a teaser, not the article: the link is there for the rest.</summary>
-    const int ChatSummaryLength = 500;
+    private const int ChatSummaryLength = 500;
 
     // Relaxed escaping keeps non-ASCII titles and "<>&" readable in the body; it is never embedded in HTML.
-    static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static WebhookBody Create(string? format, Alert alert) => (format?.Trim().ToLowerInvariant()) switch
     {
@@ -32,7 +32,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
     /// null when the feed did not say, so receivers need no existence checks.</summary>
     public static WebhookBody Generic(Alert alert) => Json(json => WriteAlert(json, alert));
 
-    static void WriteAlert(Utf8JsonWriter json, Alert alert)
+    private static void WriteAlert(Utf8JsonWriter json, Alert alert)
     {
         json.WriteStartObject();
         json.WriteString("deliveryId", alert.DeliveryId);
@@ -89,7 +89,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         json.WriteEndObject();
     });
 
-    static string SlackDigestText(Digest digest)
+    private static string SlackDigestText(Digest digest)
     {
         static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
         var text = new StringBuilder();
@@ -103,7 +103,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         return text.ToString();
     }
 
-    static WebhookBody DiscordDigest(Digest digest)
+    private static WebhookBody DiscordDigest(Digest digest)
     {
         var text = new StringBuilder();
         text.Append("**[").Append(EscapeMarkdown(digest.Rule)).Append("]** ").Append(EscapeMarkdown(digest.Summary));
@@ -116,7 +116,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         return DiscordJson(text.ToString());
     }
 
-    static WebhookBody TeamsDigest(Digest digest) => TeamsCard(json =>
+    private static WebhookBody TeamsDigest(Digest digest) => TeamsCard(json =>
     {
         TextBlock(json, $"[{digest.Rule}] {digest.Summary}", bold: true);
         foreach (var alert in digest.Alerts)
@@ -128,7 +128,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         }
     }, link: null);
 
-    static WebhookBody NtfyDigest(Digest digest)
+    private static WebhookBody NtfyDigest(Digest digest)
     {
         var text = new StringBuilder();
         foreach (var alert in digest.Alerts)
@@ -159,7 +159,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         return ChatJson("text", text.ToString());
     }
 
-    static WebhookBody ChatJson(string key, string text) => Json(json =>
+    private static WebhookBody ChatJson(string key, string text) => Json(json =>
     {
         json.WriteStartObject();
         json.WriteString(key, text);
@@ -180,7 +180,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         return DiscordJson(text.ToString());
     }
 
-    static WebhookBody DiscordJson(string text) => Json(json =>
+    private static WebhookBody DiscordJson(string text) => Json(json =>
     {
         json.WriteStartObject();
         json.WriteString("content", AlertText.Truncate(text, 2000));
@@ -201,7 +201,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
             TextBlock(json, summary, bold: false);
     }, HttpLink(alert.Link));
 
-    static WebhookBody TeamsCard(Action<Utf8JsonWriter> body, string? link) => Json(json =>
+    private static WebhookBody TeamsCard(Action<Utf8JsonWriter> body, string? link) => Json(json =>
     {
         json.WriteStartObject();
         json.WriteString("type", "message");
@@ -257,7 +257,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         return content;
     }
 
-    static WebhookBody Json(Action<Utf8JsonWriter> write)
+    private static WebhookBody Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))
@@ -265,7 +265,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         return new WebhookBody(buffer.ToArray(), "application/json; charset=utf-8", []);
     }
 
-    static void TextBlock(Utf8JsonWriter json, string text, bool bold)
+    private static void TextBlock(Utf8JsonWriter json, string text, bool bold)
     {
         json.WriteStartObject();
         json.WriteString("type", "TextBlock");
@@ -279,7 +279,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         json.WriteEndObject();
     }
 
-    static string FeedLine(Alert alert)
+    private static string FeedLine(Alert alert)
     {
         var line = new StringBuilder();
         line.Append("Feed: ").Append(AlertText.OneLine(alert.Feed));
@@ -290,16 +290,16 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         return line.ToString();
     }
 
-    static string? ChatSummary(Alert alert) =>
+    private static string? ChatSummary(Alert alert) =>
         AlertText.Summary(alert) is { } summary ? AlertText.Truncate(summary, ChatSummaryLength) : null;
 
     /// <summary>Only http(s) links are made clickable; a hostile feed can put javascript: in a link.</summary>
-    static string? HttpLink(string? link) =>
+    private static string? HttpLink(string? link) =>
         Uri.TryCreate(link?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri.AbsoluteUri
             : null;
 
-    static string EscapeMarkdown(string text)
+    private static string EscapeMarkdown(string text)
     {
         var escaped = new StringBuilder(text.Length);
         foreach (var c in text)
@@ -311,7 +311,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         return escaped.ToString();
     }
 
-    static string HeaderValue(string text)
+    private static string HeaderValue(string text)
     {
         var line = AlertText.Truncate(AlertText.OneLine(text), 250);
         return line.All(char.IsAscii)

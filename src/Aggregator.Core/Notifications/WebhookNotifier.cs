@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Aggregator.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Notifications;
@@ -23,16 +22,16 @@ public sealed partial class WebhookNotifier : INotifier
     public const string SignatureHeader = "X-Aggregator-Signature";
 
     /// <summary>Enough of an error body to see "invalid_token" or "channel_not_found", not a whole HTML page.</summary>
-    const int ExcerptBytes = 1024;
-    const int ExcerptChars = 200;
+    private const int ExcerptBytes = 1024;
+    private const int ExcerptChars = 200;
 
-    readonly NotifierOptions _options;
-    readonly HttpClient _httpClient;
-    readonly TimeProvider _timeProvider;
-    readonly ILogger<WebhookNotifier> _logger;
-    readonly Uri _url;
-    readonly string _format;
-    readonly string _receiver;
+    private readonly NotifierOptions _options;
+    private readonly HttpClient _httpClient;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<WebhookNotifier> _logger;
+    private readonly Uri _url;
+    private readonly string _format;
+    private readonly string _receiver;
 
     /// <param name="name">The notifier's key under "Notifiers".</param>
     /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions)"/> first.</param>
@@ -73,7 +72,7 @@ public sealed partial class WebhookNotifier : INotifier
         return SendAsync(digest.DeliveryId, WebhookBody.CreateDigest(_format, digest), cancellationToken);
     }
 
-    async Task<DeliveryOutcome> SendAsync(string deliveryId, WebhookBody body, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> SendAsync(string deliveryId, WebhookBody body, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
@@ -94,8 +93,8 @@ public sealed partial class WebhookNotifier : INotifier
         {
             using var response = await _httpClient
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
-                .ConfigureAwait(false);
-            var outcome = await ClassifyAsync(response, linked.Token).ConfigureAwait(false);
+                ;
+            var outcome = await ClassifyAsync(response, linked.Token);
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (outcome.Status == DeliveryStatus.Delivered)
                 LogSent(Name, deliveryId, _receiver, (int)response.StatusCode, elapsedMs);
@@ -123,13 +122,13 @@ public sealed partial class WebhookNotifier : INotifier
         }
     }
 
-    async Task<DeliveryOutcome> ClassifyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> ClassifyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (response.IsSuccessStatusCode)
             return DeliveryOutcome.Delivered;
 
-        var excerpt = await ExcerptAsync(response, cancellationToken).ConfigureAwait(false);
+        var excerpt = await ExcerptAsync(response, cancellationToken);
         var error = $"{_receiver} answered {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? ": " + excerpt : "")}";
         if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || status >= 500)
             return DeliveryOutcome.Retry(error, RetryAfter(response));
@@ -139,24 +138,23 @@ public sealed partial class WebhookNotifier : INotifier
     }
 
     /// <summary>RFC 9110 §10.2.3: either delay-seconds or an HTTP-date; a date in the past means now.</summary>
-    TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
         { Date: { } date } => date - _timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
 
-    static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using var _ = stream.ConfigureAwait(false);
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             var buffer = new byte[ExcerptBytes];
             var read = 0;
             while (read < buffer.Length)
             {
-                var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
                 if (n == 0)
                     break;
                 read += n;
@@ -170,7 +168,7 @@ public sealed partial class WebhookNotifier : INotifier
         }
     }
 
-    static string Seconds(TimeSpan value) =>
+    private static string Seconds(TimeSpan value) =>
         value < TimeSpan.FromSeconds(1)
             ? $"{value.TotalMilliseconds:0} ms"
             : $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";

@@ -345,9 +345,6 @@ internal sealed class XmlFeedReader
         return name is not null && email is not null ? $"{name} ({email})" : name ?? email;
     }
 
-    private static bool IsPlainText(XmlReader reader) =>
-        reader.GetAttribute("type")?.Trim().ToLowerInvariant() is null or "text" or "text/plain";
-
     /// <summary>An element's content as a string: text and CDATA as they are, child elements as markup
     /// (XHTML content, or HTML a feed forgot to escape). Leaves the reader after the element.</summary>
     internal static string? Text(XmlReader reader)

@@ -18,7 +18,7 @@ public sealed partial class FeedRefresher(
     MatchStore matches,
     OutboxStore outbox,
     ConfigFiles config,
-    IOptions<AggregatorOptions> storage,
+    IOptions<StorageOptions> storage,
     IOptions<PollingOptions> polling,
     IOptions<DeliveryOptions> delivery,
     TimeProvider time,
@@ -146,7 +146,7 @@ public sealed partial class FeedRefresher(
                         MatchedAt = now,
                     };
                     var digest = rule.Digest is { } period ? DigestPeriod.Containing(rule.Name, period, now) : null;
-                    await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, digest);
+                    await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, digest?.End ?? now, digest?.Key);
                     alerts++;
                 }
             }

@@ -1,4 +1,3 @@
-using Aggregator.Configuration;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

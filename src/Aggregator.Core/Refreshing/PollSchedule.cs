@@ -1,4 +1,3 @@
-using Aggregator.Configuration;
 using Aggregator.Storage;
 
 namespace Aggregator.Refreshing;

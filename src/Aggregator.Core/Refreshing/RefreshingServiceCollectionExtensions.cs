@@ -1,12 +1,18 @@
 using Aggregator.Parsing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Refreshing;
 
 public static class RefreshingServiceCollectionExtensions
 {
-    public static IServiceCollection AddRefreshing(this IServiceCollection services) => services
-        .AddSingleton<FeedParser>()
-        .AddSingleton<FeedRefresher>()
-        .AddSingleton<PollCycle>();
+    public static IServiceCollection AddRefreshing(this IServiceCollection services)
+    {
+        services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PollingOptions>, ValidatePollingOptions>();
+        return services
+            .AddSingleton<FeedParser>()
+            .AddSingleton<FeedRefresher>()
+            .AddSingleton<PollCycle>();
+    }
 }

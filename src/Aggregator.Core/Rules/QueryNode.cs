@@ -1,6 +1,6 @@
 namespace Aggregator.Rules;
 
-/// <summary>A node of a compiled query. <paramref name="hits"/> collects the terms that matched;
+/// <summary>A node of a compiled query. <c>hits</c> collects the terms that matched;
 /// null when the caller only needs yes or no (and under NOT, whose terms are not hits).</summary>
 internal abstract class QueryNode
 {

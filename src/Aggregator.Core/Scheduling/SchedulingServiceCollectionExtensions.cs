@@ -1,4 +1,5 @@
-using Aggregator.Configuration;
+using Aggregator.Notifications;
+using Aggregator.Refreshing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;

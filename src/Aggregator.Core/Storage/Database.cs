@@ -1,5 +1,3 @@
-using System.Reflection;
-using Aggregator.Configuration;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +28,7 @@ public sealed class Database : IDisposable
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
     }
 
-    public Database(IOptions<AggregatorOptions> options, IHostEnvironment environment)
+    public Database(IOptions<StorageOptions> options, IHostEnvironment environment)
         : this(System.IO.Path.GetFullPath(options.Value.Database, environment.ContentRootPath))
     {
     }

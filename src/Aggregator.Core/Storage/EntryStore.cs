@@ -161,10 +161,4 @@ public sealed class EntryStore(Database database)
         var rows = await connection.QueryAsync<(long FeedId, long Stored, long Recent)>(CountPerFeed, new { Since = Iso.ToText(since) });
         return rows.ToDictionary(r => r.FeedId, r => (r.Stored, r.Recent));
     }
-
-    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries");
-    }
 }

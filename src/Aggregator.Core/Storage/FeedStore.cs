@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Aggregator.Configuration;
 using Dapper;
 
 namespace Aggregator.Storage;
@@ -72,12 +71,6 @@ public sealed class FeedStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<FeedRow>("SELECT * FROM feeds ORDER BY name")).AsList();
-    }
-
-    public async Task<FeedRow?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<FeedRow>("SELECT * FROM feeds WHERE name = @Name", new { Name = name });
     }
 
     private const string UpdateAfterCheck = """

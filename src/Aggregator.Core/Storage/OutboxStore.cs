@@ -1,4 +1,3 @@
-using Aggregator.Notifications;
 using Dapper;
 
 namespace Aggregator.Storage;
@@ -13,12 +12,14 @@ public sealed class OutboxStore(Database database)
         """;
 
     /// <summary>Queues a delivery inside the transaction that stores its entry and match: due now, or for a
-    /// digest rule at the end of its period, grouped with the period's other rows by <paramref name="digest"/>.</summary>
-    public Task InsertAsync(WriteScope write, string id, long matchId, string notifier, string payload, DateTimeOffset now, DigestPeriod? digest = null) =>
+    /// digest rule at the end of its period (<paramref name="due"/>), grouped with the period's other rows by
+    /// <paramref name="digestKey"/>.</summary>
+    public Task InsertAsync(WriteScope write, string id, long matchId, string notifier, string payload, DateTimeOffset now,
+        DateTimeOffset due, string? digestKey) =>
         write.Connection.ExecuteAsync(Insert, new
         {
             Id = id, MatchId = matchId, Notifier = notifier, Payload = payload, Now = Iso.ToText(now),
-            Due = Iso.ToText(digest?.End ?? now), DigestKey = digest?.Key,
+            Due = Iso.ToText(due), DigestKey = digestKey,
         }, write.Transaction);
 
     private const string SelectDigest = """
@@ -95,13 +96,6 @@ public sealed class OutboxStore(Database database)
     /// <returns>How many were requeued.</returns>
     public Task<int> RequeueAsync(string? id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WriteAsync(Requeue, new { Id = id, Now = Iso.ToText(now) }, cancellationToken);
-
-    public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Status, long Count)>("SELECT status, count(*) FROM outbox GROUP BY status");
-        return rows.ToDictionary(r => r.Status, r => r.Count);
-    }
 
     private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {

@@ -4,10 +4,14 @@ namespace Aggregator.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    public static IServiceCollection AddStorage(this IServiceCollection services) => services
-        .AddSingleton<Database>()
-        .AddSingleton<FeedStore>()
-        .AddSingleton<EntryStore>()
-        .AddSingleton<MatchStore>()
-        .AddSingleton<OutboxStore>();
+    public static IServiceCollection AddStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        return services
+            .AddSingleton<Database>()
+            .AddSingleton<FeedStore>()
+            .AddSingleton<EntryStore>()
+            .AddSingleton<MatchStore>()
+            .AddSingleton<OutboxStore>();
+    }
 }

@@ -83,9 +83,8 @@ internal static class AppHost
         var services = host.Services;
         try
         {
-            _ = services.GetRequiredService<IOptions<AggregatorOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+            // Every options class registered with ValidateOnStart, checked together so that one message lists every mistake.
+            services.GetRequiredService<IStartupValidator>().Validate();
             var notifierErrors = NotificationsServiceCollectionExtensions.Validate(services);
             if (notifierErrors.Count > 0) throw new ConfigException(notifierErrors);
             var config = services.GetRequiredService<ConfigFiles>().Load();

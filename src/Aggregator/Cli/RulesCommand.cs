@@ -36,7 +36,7 @@ internal static class RulesCommand
             {
                 try
                 {
-                    rule = new RuleDefinition("(query)", Query.Parse(text), null, [], []);
+                    rule = new Rule("(query)", Query.Parse(text), null, [], []);
                 }
                 catch (QuerySyntaxException ex)
                 {

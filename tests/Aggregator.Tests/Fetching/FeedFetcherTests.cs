@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Net;
-using Aggregator.Configuration;
 using Aggregator.Fetching;
 using Aggregator.Tests.Support;
 using Microsoft.AspNetCore.Connections;
@@ -17,9 +16,9 @@ public sealed class FeedFetcherTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    private static FeedFetcher Fetcher(PollingOptions? options = null) => new(
+    private static FeedFetcher Fetcher(FetchOptions? options = null) => new(
         new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan },
-        Options.Create(options ?? new PollingOptions()), TimeProvider.System);
+        Options.Create(options ?? new FetchOptions()), TimeProvider.System);
 
     [Fact]
     public async Task ASecondFetchWithTheETagIsAnswered304AndCostsNoBody()
@@ -62,7 +61,7 @@ public sealed class FeedFetcherTests : IAsyncLifetime
             if (declaredLength) context.Response.ContentLength = System.Text.Encoding.UTF8.GetByteCount(feed);
             await context.Response.WriteAsync(feed);
         });
-        var result = await Fetcher(new PollingOptions { MaxFeedBytes = 4096 }).FetchAsync(_server.Url("/small.xml"), null, null, TestContext.Current.CancellationToken);
+        var result = await Fetcher(new FetchOptions { MaxFeedBytes = 4096 }).FetchAsync(_server.Url("/small.xml"), null, null, TestContext.Current.CancellationToken);
         Assert.True(result.Outcome == FetchOutcome.Fetched, result.Error);
         Assert.Equal(feed, System.Text.Encoding.UTF8.GetString(result.Body!.Memory.Span));
     }
@@ -89,7 +88,7 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         // turns writes after the client hung up into no-ops).
         var counting = new CountingHandler(new SocketsHttpHandler());
         var fetcher = new FeedFetcher(new HttpClient(counting) { Timeout = Timeout.InfiniteTimeSpan },
-            Options.Create(new PollingOptions { MaxFeedBytes = 1024 * 1024 }), TimeProvider.System);
+            Options.Create(new FetchOptions { MaxFeedBytes = 1024 * 1024 }), TimeProvider.System);
         var result = await fetcher.FetchAsync(_server.Url("/endless.xml"), null, null, TestContext.Current.CancellationToken);
         Assert.Equal(FetchOutcome.Failed, result.Outcome);
         Assert.Contains("Aggregator:Polling:MaxFeedBytes", result.Error);
@@ -117,7 +116,7 @@ public sealed class FeedFetcherTests : IAsyncLifetime
             }
         });
         var started = DateTime.UtcNow;
-        var result = await Fetcher(new PollingOptions { Timeout = TimeSpan.FromSeconds(1) })
+        var result = await Fetcher(new FetchOptions { Timeout = TimeSpan.FromSeconds(1) })
             .FetchAsync(_server.Url("/slow.xml"), null, null, TestContext.Current.CancellationToken);
         Assert.Equal(FetchOutcome.Failed, result.Outcome);
         Assert.Contains("no complete response within 1 s", result.Error);
@@ -161,7 +160,7 @@ public sealed class FeedFetcherTests : IAsyncLifetime
     public async Task ARedirectLoopStopsAtTheLimitWithAMessage()
     {
         _server.Handle("/loop.xml", context => { context.Response.StatusCode = 302; context.Response.Headers.Location = "/loop.xml"; return Task.CompletedTask; });
-        var result = await Fetcher(new PollingOptions { MaxRedirects = 3 }).FetchAsync(_server.Url("/loop.xml"), null, null, TestContext.Current.CancellationToken);
+        var result = await Fetcher(new FetchOptions { MaxRedirects = 3 }).FetchAsync(_server.Url("/loop.xml"), null, null, TestContext.Current.CancellationToken);
         Assert.Equal(FetchOutcome.Failed, result.Outcome);
         Assert.StartsWith("more than 3 redirects (Aggregator:Polling:MaxRedirects)", result.Error);
     }

@@ -5,7 +5,7 @@ namespace Aggregator.Tests.Notifications;
 
 public sealed class ConsoleNotifierTests
 {
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task AnAlertIsPrintedAsOneReadableBlock()

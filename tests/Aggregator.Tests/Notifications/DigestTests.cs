@@ -8,10 +8,10 @@ namespace Aggregator.Tests.Notifications;
 /// <summary>Digest periods, their stable ids, and what each webhook format makes of a digest.</summary>
 public sealed class DigestTests : IAsyncLifetime
 {
-    readonly HttpClient _http = new();
-    WebhookReceiver _receiver = null!;
+    private readonly HttpClient _http = new();
+    private WebhookReceiver _receiver = null!;
 
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
 
@@ -21,9 +21,9 @@ public sealed class DigestTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    static readonly DigestPeriod Hour = new("ukraine-energy", new DateTimeOffset(2025, 5, 1, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 5, 1, 13, 0, 0, TimeSpan.Zero));
+    private static readonly DigestPeriod Hour = new("ukraine-energy", new DateTimeOffset(2025, 5, 1, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 5, 1, 13, 0, 0, TimeSpan.Zero));
 
-    static Digest Sample(int count = 3) => new("digest-1", "chat", Hour,
+    private static Digest Sample(int count = 3) => new("digest-1", "chat", Hour,
         [.. Enumerable.Range(1, count).Select(i => AlertSamples.Typical($"dlv-{i}") with { Title = $"Item {i} about Ukraine", Link = $"https://example.org/{i}" })]);
 
     [Theory]
@@ -58,7 +58,7 @@ public sealed class DigestTests : IAsyncLifetime
         Assert.StartsWith("digest-", id);
     }
 
-    async Task<ReceivedRequest> SendAsync(string format, Digest digest)
+    private async Task<ReceivedRequest> SendAsync(string format, Digest digest)
     {
         var options = new NotifierOptions { Type = "webhook", Url = _receiver.Url, Format = format, Secret = "s" };
         var outcome = await new WebhookNotifier("chat", options, _http, TimeProvider.System, NullLogger<WebhookNotifier>.Instance)

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Aggregator.Configuration;
 using Aggregator.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,7 +7,7 @@ namespace Aggregator.Tests.Notifications;
 
 public sealed class NotifierFactoryTests
 {
-    static NotifierOptions Smtp() => new()
+    private static NotifierOptions Smtp() => new()
     {
         Type = "smtp",
         Host = "mail.example.org",
@@ -17,7 +16,7 @@ public sealed class NotifierFactoryTests
         To = ["ops@example.org"],
     };
 
-    static NotifierOptions Webhook() => new() { Type = "webhook", Url = "https://hooks.example.org/in" };
+    private static NotifierOptions Webhook() => new() { Type = "webhook", Url = "https://hooks.example.org/in" };
 
     [Fact]
     public void ValidSmtpWebhookAndConsoleOptionsHaveNoErrors()

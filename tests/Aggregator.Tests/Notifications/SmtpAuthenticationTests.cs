@@ -1,4 +1,3 @@
-using Aggregator.Configuration;
 using Aggregator.Notifications;
 using Aggregator.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,10 +9,10 @@ namespace Aggregator.Tests.Notifications;
 public sealed class SmtpAuthenticationTests : IAsyncLifetime
 {
     // One variable per test class run, so parallel test classes never see each other's value.
-    readonly string _variable = "AGGREGATOR_TEST_SMTP_PASSWORD_" + Guid.NewGuid().ToString("N");
-    SmtpServer _server = null!;
+    private readonly string _variable = "AGGREGATOR_TEST_SMTP_PASSWORD_" + Guid.NewGuid().ToString("N");
+    private SmtpServer _server = null!;
 
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => _server = await SmtpServer.StartAsync("alerts", "s3cret");
 
@@ -23,7 +22,7 @@ public sealed class SmtpAuthenticationTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    NotifierOptions Options()
+    private NotifierOptions Options()
     {
         var options = _server.NotifierOptions();
         options.Username = "alerts";
@@ -31,7 +30,7 @@ public sealed class SmtpAuthenticationTests : IAsyncLifetime
         return options;
     }
 
-    static SmtpNotifier Notifier(NotifierOptions options) =>
+    private static SmtpNotifier Notifier(NotifierOptions options) =>
         new("mail", options, TimeProvider.System, NullLogger<SmtpNotifier>.Instance);
 
     [Fact]

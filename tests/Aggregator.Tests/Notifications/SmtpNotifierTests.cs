@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Aggregator.Configuration;
 using Aggregator.Notifications;
 using Aggregator.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,17 +12,17 @@ namespace Aggregator.Tests.Notifications;
 /// that make it refuse (reject*@) or defer (defer*@).</summary>
 public sealed class SmtpNotifierTests : IAsyncLifetime
 {
-    static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 5, 1, 12, 40, 0, TimeSpan.Zero));
-    SmtpServer _server = null!;
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 5, 1, 12, 40, 0, TimeSpan.Zero));
+    private SmtpServer _server = null!;
 
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => _server = await SmtpServer.StartAsync();
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    SmtpNotifier Notifier(NotifierOptions options) =>
+    private SmtpNotifier Notifier(NotifierOptions options) =>
         new("mail", options, TimeProvider.System, NullLogger<SmtpNotifier>.Instance);
 
     [Fact]

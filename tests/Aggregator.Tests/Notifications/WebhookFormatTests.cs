@@ -1,4 +1,3 @@
-using Aggregator.Configuration;
 using Aggregator.Notifications;
 using Aggregator.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,10 +7,10 @@ namespace Aggregator.Tests.Notifications;
 /// <summary>The chat formats, as the receiver sees them: the shapes Slack, Discord, Teams and ntfy accept.</summary>
 public sealed class WebhookFormatTests : IAsyncLifetime
 {
-    readonly HttpClient _http = new();
-    WebhookReceiver _receiver = null!;
+    private readonly HttpClient _http = new();
+    private WebhookReceiver _receiver = null!;
 
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
 
@@ -21,7 +20,7 @@ public sealed class WebhookFormatTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    async Task<ReceivedRequest> SendAsync(string format, Alert alert)
+    private async Task<ReceivedRequest> SendAsync(string format, Alert alert)
     {
         var options = new NotifierOptions { Type = "webhook", Url = _receiver.Url, Format = format, Secret = "s" };
         var outcome = await new WebhookNotifier("chat", options, _http, TimeProvider.System, NullLogger<WebhookNotifier>.Instance)

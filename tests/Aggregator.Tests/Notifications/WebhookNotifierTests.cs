@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Aggregator.Configuration;
 using Aggregator.Notifications;
 using Aggregator.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,12 +13,12 @@ namespace Aggregator.Tests.Notifications;
 /// <summary>WebhookNotifier against a Kestrel receiver on loopback.</summary>
 public sealed class WebhookNotifierTests : IAsyncLifetime
 {
-    static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 5, 1, 12, 40, 0, TimeSpan.Zero));
-    readonly HttpClient _http = new();
-    WebhookReceiver _receiver = null!;
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 5, 1, 12, 40, 0, TimeSpan.Zero));
+    private readonly HttpClient _http = new();
+    private WebhookReceiver _receiver = null!;
 
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
 
@@ -29,7 +28,7 @@ public sealed class WebhookNotifierTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    NotifierOptions Options(string? secret = null, string format = "generic") => new()
+    private NotifierOptions Options(string? secret = null, string format = "generic") => new()
     {
         Type = "webhook",
         Url = _receiver.Url,
@@ -38,7 +37,7 @@ public sealed class WebhookNotifierTests : IAsyncLifetime
         Timeout = TimeSpan.FromSeconds(5),
     };
 
-    WebhookNotifier Notifier(NotifierOptions options, TimeProvider? time = null) =>
+    private WebhookNotifier Notifier(NotifierOptions options, TimeProvider? time = null) =>
         new("ops", options, _http, time ?? _time, NullLogger<WebhookNotifier>.Instance);
 
     [Fact]

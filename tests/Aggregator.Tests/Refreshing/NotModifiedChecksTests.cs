@@ -1,4 +1,3 @@
-using Aggregator.Configuration;
 using Aggregator.Refreshing;
 using Aggregator.Storage;
 using Dapper;

@@ -1,4 +1,3 @@
-using Aggregator.Configuration;
 using Aggregator.Parsing;
 using Aggregator.Rules;
 using Aggregator.Storage;

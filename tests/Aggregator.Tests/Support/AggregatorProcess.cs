@@ -9,6 +9,9 @@ public static class AggregatorProcess
 
     /// <summary>The executable in its own build output (src/Aggregator/bin/CONFIG/net10.0), not the copy beside the
     /// tests: that one would resolve its dependencies against the test project's (ASP.NET Core) framework set.</summary>
+    /// <summary>The checkout the tests were built from (tests/Aggregator.Tests/bin/CONFIG/net10.0, five levels up).</summary>
+    public static string RepositoryRoot { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+
     public static string ExecutablePath { get; } = FindExecutable();
 
     private static string FindExecutable()
@@ -16,8 +19,7 @@ public static class AggregatorProcess
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testOutput.Name;                 // net10.0
         var configuration = testOutput.Parent!.Name;     // Debug or Release
-        var repository = testOutput.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(repository, "src", "Aggregator", "bin", configuration, framework, OperatingSystem.IsWindows() ? "aggregator.exe" : "aggregator");
+        var path = Path.Combine(RepositoryRoot, "src", "Aggregator", "bin", configuration, framework, OperatingSystem.IsWindows() ? "aggregator.exe" : "aggregator");
         return File.Exists(path) ? path : throw new FileNotFoundException($"The aggregator executable was not built at {path}; build the solution first", path);
     }
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
-using Aggregator.Configuration;
+using Aggregator.Notifications;
 using MimeKit;
 
 namespace Aggregator.Tests.Support;
@@ -18,13 +18,13 @@ namespace Aggregator.Tests.Support;
 /// </remarks>
 public sealed class SmtpServer : IAsyncDisposable
 {
-    const string Python = "/usr/bin/python3";
-    const string Loopback = "127.0.0.1";
-    static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private const string Python = "/usr/bin/python3";
+    private const string Loopback = "127.0.0.1";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
     // Files are named by a zero-padded counter (Maildir allows any unique name) so sorting by name is arrival
     // order; written to tmp/ then renamed into new/, the Maildir way to never expose half a message.
-    const string Script = """
+    private const string Script = """
         import asyncio, os, sys
         from aiosmtpd.smtp import SMTP, AuthResult
 
@@ -79,14 +79,14 @@ public sealed class SmtpServer : IAsyncDisposable
         asyncio.run(main())
         """;
 
-    readonly string _directory;
-    readonly string _maildir;
-    readonly string? _username;
-    readonly string? _password;
-    readonly StringBuilder _stderr = new();
-    Process? _process;
+    private readonly string _directory;
+    private readonly string _maildir;
+    private readonly string? _username;
+    private readonly string? _password;
+    private readonly StringBuilder _stderr = new();
+    private Process? _process;
 
-    SmtpServer(string directory, string? username, string? password)
+    private SmtpServer(string directory, string? username, string? password)
     {
         _directory = directory;
         _maildir = Path.Combine(directory, "Maildir");
@@ -194,7 +194,7 @@ public sealed class SmtpServer : IAsyncDisposable
         }
     }
 
-    async Task LaunchAsync(int port)
+    private async Task LaunchAsync(int port)
     {
         var start = new ProcessStartInfo(Python)
         {
@@ -255,7 +255,7 @@ public sealed class SmtpServer : IAsyncDisposable
         Port = listening;
     }
 
-    string Stderr()
+    private string Stderr()
     {
         lock (_stderr)
             return _stderr.Length == 0 ? "(empty)" : _stderr.ToString().Trim();

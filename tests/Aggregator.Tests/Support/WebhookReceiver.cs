@@ -15,13 +15,13 @@ namespace Aggregator.Tests.Support;
 /// <see cref="Default"/> (200).</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    readonly WebApplication _app;
-    readonly CancellationTokenSource _stopping = new();
-    readonly Queue<ScriptedResponse> _queue = new();
-    readonly List<ReceivedRequest> _requests = [];
-    TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Queue<ScriptedResponse> _queue = new();
+    private readonly List<ReceivedRequest> _requests = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    WebhookReceiver()
+    private WebhookReceiver()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -93,7 +93,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    async Task HandleAsync(HttpContext context)
+    private async Task HandleAsync(HttpContext context)
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Aggregator.Configuration;
+namespace Aggregator.Notifications;
 
 /// <summary>The "Aggregator:Delivery" section: how the outbox is drained and retried.</summary>
 public sealed class DeliveryOptions

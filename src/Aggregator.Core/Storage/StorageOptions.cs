@@ -1,15 +1,12 @@
-namespace Aggregator.Configuration;
+namespace Aggregator.Storage;
 
-/// <summary>The "Aggregator" section of appsettings.json.</summary>
-public sealed class AggregatorOptions
+/// <summary>The storage keys of the "Aggregator" section of appsettings.json.</summary>
+public sealed class StorageOptions
 {
     public const string Section = "Aggregator";
 
     /// <summary>SQLite file; relative paths resolve against the content root. Created on first run.</summary>
     public string Database { get; set; } = "data/aggregator.db";
-
-    /// <summary>Folder holding feeds.json and rules.json; relative to the content root.</summary>
-    public string ConfigDirectory { get; set; } = "config";
 
     /// <summary>Also store each entry's HTML (entries.summary_html and content_html); off, those are NULL. The plain
     /// text is always stored. Alerts carry the HTML either way (it is taken from the feed, not the database).</summary>

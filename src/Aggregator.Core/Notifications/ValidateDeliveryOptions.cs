@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Aggregator.Configuration;
+namespace Aggregator.Notifications;
 
 /// <summary>Checks that need several Delivery settings together; every error names its key and the fix.</summary>
 public sealed class ValidateDeliveryOptions : IValidateOptions<DeliveryOptions>

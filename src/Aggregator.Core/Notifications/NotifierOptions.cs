@@ -1,4 +1,4 @@
-namespace Aggregator.Configuration;
+namespace Aggregator.Notifications;
 
 /// <summary>One entry under "Notifiers" in appsettings.json. Which fields apply depends on Type.</summary>
 public sealed class NotifierOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Aggregator.Configuration;
+namespace Aggregator.Refreshing;
 
 /// <summary>Checks that need several Polling settings together; every error names its key and the fix.</summary>
 public sealed class ValidatePollingOptions : IValidateOptions<PollingOptions>
@@ -14,7 +14,6 @@ public sealed class ValidatePollingOptions : IValidateOptions<PollingOptions>
         if (options.Interval < options.MinInterval || options.Interval > options.MaxInterval)
             errors.Add($"{key}:Interval ({options.Interval}) must lie between MinInterval ({options.MinInterval}) and MaxInterval ({options.MaxInterval})");
         if (options.Tick <= TimeSpan.Zero) errors.Add($"{key}:Tick must be positive, like \"00:00:30\"");
-        if (options.Timeout <= TimeSpan.Zero) errors.Add($"{key}:Timeout must be positive, like \"00:00:30\"");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
