@@ -15,10 +15,18 @@ root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // A usage error is a configuration error of the command line: exit code 2, as documented.
+    foreach (var error in parsed.Errors) Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine("Add --help to see the usage.");
+    return ExitCodes.BadConfig;
+}
 try
 {
     // The host's console lifetime owns Ctrl+C and SIGTERM (graceful stop); System.CommandLine must not race it.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+    return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
 catch (InvalidDataException ex) when (ex.InnerException?.InnerException is System.Text.Json.JsonException json)
 {

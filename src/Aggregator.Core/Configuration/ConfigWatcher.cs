@@ -56,7 +56,21 @@ public sealed partial class ConfigWatcher(ConfigFiles config, FeedStore feeds, T
             LogRejected(ex.Message); // the file is still being written; the next change event reloads it
             return;
         }
-        await feeds.SyncAsync(loaded.Feeds, time.GetUtcNow(), cancellationToken);
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever it is, a running service keeps its last good configuration rather than stopping.
+            LogFailed(ex);
+            return;
+        }
+        try
+        {
+            await feeds.SyncAsync(loaded.Feeds, time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNotSynced(ex.Message);
+            return;
+        }
         LogReloaded(loaded.Feeds.Count, loaded.Rules.Count);
     }
 
@@ -67,4 +81,10 @@ public sealed partial class ConfigWatcher(ConfigFiles config, FeedStore feeds, T
 
     [LoggerMessage(Level = LogLevel.Error, Message = "config/ changed but is not valid; keeping the last good configuration:\n{Errors}")]
     private partial void LogRejected(string errors);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "config/ changed but could not be read (our bug, please report it); keeping the last good configuration")]
+    private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "config/ changed, but the feeds table could not be brought in line with it ({Reason}); it is tried again at the next change or restart")]
+    private partial void LogNotSynced(string reason);
 }

@@ -8,7 +8,7 @@ namespace Aggregator.Fetching;
 
 /// <summary>One polite GET of a feed: conditional (ETag / Last-Modified), compressed, with a deadline for
 /// the whole response and a size cap enforced while reading, so a slow or endless server costs us little.</summary>
-public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options, TimeProvider time)
+public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options, AddressPolicy addresses, TimeProvider time)
 {
     public const string HttpClientName = "feeds";
 
@@ -28,10 +28,12 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options,
             // then the feed has moved and its stored URL is updated once the new one serves a feed.
             var target = url;
             var permanent = true;
+            var furthestIn = AddressKind.Loopback; // the URL as written is trusted, all but link-local
             HttpResponseMessage response;
             for (var hop = 0; ; hop++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, target);
+                request.Options.Set(AddressPolicy.FurthestIn, furthestIn);
                 request.Headers.TryAddWithoutValidation("Accept", Accept);
                 request.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgent);
                 if (!string.IsNullOrEmpty(etag)) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
@@ -43,7 +45,11 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options,
                 if (hop == settings.MaxRedirects)
                     return FetchResult.Failed($"more than {settings.MaxRedirects} redirects (Aggregator:Polling:MaxRedirects); the last pointed to {location}", code, Elapsed(started));
                 permanent &= code is 301 or 308;
-                target = new Uri(target, location);
+                if (!Uri.TryCreate(target, location, out var next) || next.Scheme is not ("http" or "https"))
+                    return FetchResult.Failed($"redirected to {Describe(location)}, which is not an http(s) URL; a feed is only fetched over http(s)", code, Elapsed(started));
+                (furthestIn, var refusal) = await addresses.CheckRedirectAsync(target, next, furthestIn, deadline.Token);
+                if (refusal is not null) return FetchResult.Failed(refusal, code, Elapsed(started));
+                target = next;
             }
             using var _ = response;
             var status = (int)response.StatusCode;
@@ -86,6 +92,10 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options,
             return FetchResult.Failed(
                 $"no complete response within {Seconds(settings.Timeout)} (Aggregator:Polling:Timeout); the server is down or very slow",
                 elapsed: Elapsed(started));
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is AddressRefusedException refused)
+        {
+            return FetchResult.Failed(refused.Message, elapsed: Elapsed(started));
         }
         catch (HttpRequestException ex)
         {
@@ -195,6 +205,13 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options,
 
     private static string TooLarge(FetchOptions settings) =>
         $"body over {settings.MaxFeedBytes / 1024} KiB (Aggregator:Polling:MaxFeedBytes); raise it if the feed is really that large";
+
+    /// <summary>A Location as it may appear in an error: its scheme and start, not a whole data: document.</summary>
+    private static string Describe(Uri location)
+    {
+        var text = location.OriginalString;
+        return text.Length > 80 ? text[..79] + "…" : text;
+    }
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.#} s";
 

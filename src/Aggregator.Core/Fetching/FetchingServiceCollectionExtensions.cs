@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -6,25 +5,15 @@ namespace Aggregator.Fetching;
 
 public static class FetchingServiceCollectionExtensions
 {
-    /// <summary>The feed HttpClient: one pooled handler, decompression, bounded connections per host.</summary>
+    /// <summary>The feed HttpClient: one pooled handler, decompression, bounded connections per host, the address policy.</summary>
     public static IServiceCollection AddFetching(this IServiceCollection services)
     {
-        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FetchOptions>, ValidateFetchOptions>();
+        services.AddSingleton(provider => new AddressPolicy(provider.GetRequiredService<IOptions<FetchOptions>>().Value.AllowLinkLocal));
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider =>
-            {
-                var polling = provider.GetRequiredService<IOptions<FetchOptions>>().Value;
-                return new SocketsHttpHandler
-                {
-                    AutomaticDecompression = DecompressionMethods.All,
-                    AllowAutoRedirect = false, // FeedFetcher follows them, to see which are permanent
-                    MaxConnectionsPerServer = polling.MaxConcurrencyPerHost,
-                    ConnectTimeout = TimeSpan.FromSeconds(Math.Min(15, polling.Timeout.TotalSeconds)),
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                    UseCookies = false,
-                };
-            })
+                FeedHandler.Create(provider.GetRequiredService<IOptions<FetchOptions>>().Value, provider.GetRequiredService<AddressPolicy>()))
             // The factory's default handler rotation (2 min) would drop warm connections mid-cycle.
             .SetHandlerLifetime(TimeSpan.FromMinutes(10));
         return services;

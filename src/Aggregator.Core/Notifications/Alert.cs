@@ -1,3 +1,5 @@
+using Aggregator.Parsing;
+
 namespace Aggregator.Notifications;
 
 /// <summary>One match to deliver through one notifier. Stored as JSON in the outbox row, so a delivery
@@ -22,4 +24,25 @@ public sealed record Alert
     public string? SummaryHtml { get; init; }
     public IReadOnlyList<string> MatchedTerms { get; init; } = [];
     public required DateTimeOffset MatchedAt { get; init; }
+
+    /// <summary>The alert for one entry, rule and notifier, as it is fixed in the outbox when the match is stored.</summary>
+    /// <param name="entryKey">Our dedupe key, the entry's id when the feed gives none.</param>
+    public static Alert For(ParsedEntry entry, string entryKey, string feed, string feedUrl, string rule, string notifier,
+        IReadOnlyList<string> terms, DateTimeOffset matchedAt) => new()
+    {
+        DeliveryId = Guid.CreateVersion7(matchedAt).ToString(),
+        Rule = rule,
+        Notifier = notifier,
+        Feed = feed,
+        FeedUrl = feedUrl,
+        EntryId = entry.Id ?? entryKey,
+        Title = entry.Title,
+        Link = entry.Link,
+        Published = entry.Published ?? entry.Updated,
+        Author = entry.Author,
+        Summary = entry.Summary ?? entry.Content,
+        SummaryHtml = entry.SummaryHtml ?? entry.ContentHtml,
+        MatchedTerms = terms,
+        MatchedAt = matchedAt,
+    };
 }

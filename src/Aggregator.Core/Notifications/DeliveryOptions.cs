@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Aggregator.Notifications;
 
 /// <summary>The "Aggregator:Delivery" section: how the outbox is drained and retried.</summary>
@@ -11,7 +9,6 @@ public sealed class DeliveryOptions
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>After this many failed attempts a delivery is dead-lettered.</summary>
-    [Range(1, 1000)]
     public int MaxAttempts { get; set; } = 12;
 
     /// <summary>Delay before the first retry; it doubles each attempt, with jitter, up to MaxRetryDelay.</summary>
@@ -26,6 +23,5 @@ public sealed class DeliveryOptions
     /// <summary>Deliveries in flight at once. Each one in flight is one that a crash between "sent" and
     /// "recorded" sends again (same delivery id); 1 keeps that to at most one per crash and still delivers
     /// thousands per second to a fast receiver. Raise it for slow receivers.</summary>
-    [Range(1, 256)]
     public int MaxConcurrency { get; set; } = 1;
 }

@@ -7,13 +7,13 @@ namespace Aggregator.Notifications;
 
 public static class NotificationsServiceCollectionExtensions
 {
-    private const string Section = "Notifiers";
+    public const string Section = "Notifiers";
 
     /// <summary>The notifiers named under "Notifiers" in appsettings.json (one console notifier when there are none),
     /// the factory that builds them with its webhook HttpClient, and the outbox dispatcher.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, ValidateDeliveryOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<NotifierFactory>(provider));
@@ -23,18 +23,19 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var factory = provider.GetRequiredService<NotifierFactory>();
-            return new NotifierRegistry(Configured(configuration).Select(n => factory.Create(n.Key, n.Value)));
+            return new NotifierRegistry(Configured(configuration).ToDictionary(n => n.Key, n => (Func<INotifier>)(() => factory.Create(n.Key, n.Value))));
         });
         services.AddSingleton<OutboxDispatcher>();
         return services;
     }
 
     /// <summary>Every problem with the configured notifiers, each naming its settings key; empty when all are usable.</summary>
-    public static IReadOnlyList<string> Validate(IServiceProvider services)
+    /// <param name="checkSecrets">Whether the SMTP password must be at hand: only for commands that send.</param>
+    public static IReadOnlyList<string> Validate(IServiceProvider services, bool checkSecrets)
     {
         var configuration = services.GetRequiredService<IConfiguration>();
         var notifiers = Configured(configuration);
-        return [.. NotifierFactory.Validate(notifiers), .. PasswordsInSettingsFiles(configuration, notifiers.Keys)];
+        return [.. NotifierFactory.Validate(notifiers, checkSecrets), .. PasswordsInSettingsFiles(configuration, notifiers.Keys)];
     }
 
     /// <summary>appsettings*.json is a file people commit and share; a password there is refused, not used.</summary>

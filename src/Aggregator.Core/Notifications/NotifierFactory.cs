@@ -22,9 +22,12 @@ public sealed class NotifierFactory(
     public static readonly IReadOnlyList<string> Types = ["smtp", "webhook", "console"];
     public static readonly IReadOnlyList<string> SmtpSecurityValues = ["auto", "starttls", "tls", "none"];
 
+    /// <summary>Longest Timeout a notifier may have: one delivery waits at most this long before the next is tried.</summary>
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>Builds the notifier. Cheap: webhook notifiers take a fresh HttpClient from the factory, so
     /// calling this per dispatch round also picks up the factory's handler rotation (DNS changes).</summary>
-    /// <exception cref="ArgumentException">The options fail <see cref="Validate(string, NotifierOptions)"/>; a bug, as start-up checks them.</exception>
+    /// <exception cref="ArgumentException">The options fail <see cref="Validate(string, NotifierOptions, bool)"/>; a bug, as start-up checks them.</exception>
     public INotifier Create(string name, NotifierOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -42,17 +45,19 @@ public sealed class NotifierFactory(
     }
 
     /// <summary>Every problem with every notifier, each naming its configuration key.</summary>
-    public static IReadOnlyList<string> Validate(IReadOnlyDictionary<string, NotifierOptions> notifiers)
+    public static IReadOnlyList<string> Validate(IReadOnlyDictionary<string, NotifierOptions> notifiers, bool checkSecrets = true)
     {
         ArgumentNullException.ThrowIfNull(notifiers);
-        return [.. notifiers.OrderBy(pair => pair.Key, StringComparer.Ordinal).SelectMany(pair => Validate(pair.Key, pair.Value))];
+        return [.. notifiers.OrderBy(pair => pair.Key, StringComparer.Ordinal).SelectMany(pair => Validate(pair.Key, pair.Value, checkSecrets))];
     }
 
     /// <summary>Every problem with one notifier's options, each naming its key and the fix, e.g.
     /// "Notifiers:ops:Url is missing; a webhook needs an absolute http(s) URL". Empty when fine.
     /// Reads the environment for the SMTP password variable, so a missing secret shows at start-up
     /// rather than at the first match.</summary>
-    public static IReadOnlyList<string> Validate(string name, NotifierOptions options)
+    /// <param name="checkSecrets">Whether the password variable must be set now (a command that sends); a command that
+    /// only reads the database runs without it.</param>
+    public static IReadOnlyList<string> Validate(string name, NotifierOptions options, bool checkSecrets = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         var key = $"Notifiers:{name}";
@@ -71,17 +76,17 @@ public sealed class NotifierFactory(
             errors.Add($"{key}:Type '{options.Type}' is unknown; allowed values: {string.Join(", ", Types)}");
             return errors;
         }
-        if (type != "console" && options.Timeout <= TimeSpan.Zero)
-            errors.Add($"{key}:Timeout is {options.Timeout}; it must be positive, e.g. 00:00:30");
+        if (type != "console" && (options.Timeout <= TimeSpan.Zero || options.Timeout > MaxTimeout))
+            errors.Add($"{key}:Timeout is {options.Timeout}; it must be positive and at most 10 minutes, e.g. \"30s\" or \"00:00:30\"");
 
         if (type == "smtp")
-            ValidateSmtp(key, options, errors);
+            ValidateSmtp(key, options, errors, checkSecrets);
         else if (type == "webhook")
             ValidateWebhook(key, options, errors);
         return errors;
     }
 
-    private static void ValidateSmtp(string key, NotifierOptions options, List<string> errors)
+    private static void ValidateSmtp(string key, NotifierOptions options, List<string> errors, bool checkSecrets)
     {
         if (string.IsNullOrWhiteSpace(options.Host))
             errors.Add($"{key}:Host is missing; an smtp notifier needs the relay's host name");
@@ -108,7 +113,7 @@ public sealed class NotifierFactory(
             errors.Add($"{key}:PasswordEnvironmentVariable is missing; Username is set, so name the environment variable that holds the password (or set {key}:Password in user secrets)");
         else if (!hasUser && (hasVariable || hasPassword))
             errors.Add($"{key}:Username is missing; a password is set, so SMTP login needs a user name too");
-        else if (hasUser && !hasPassword && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(options.PasswordEnvironmentVariable!)))
+        else if (checkSecrets && hasUser && !hasPassword && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(options.PasswordEnvironmentVariable!)))
             errors.Add($"{key}:PasswordEnvironmentVariable names '{options.PasswordEnvironmentVariable}', which is not set in the environment");
     }
 

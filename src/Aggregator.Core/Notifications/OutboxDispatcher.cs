@@ -25,7 +25,19 @@ public sealed partial class OutboxDispatcher(
     // picking the same due row would send it twice. DeliveryLock does the same across processes.
     private readonly SemaphoreSlim _draining = new(1, 1);
 
+    // The service's hold on the delivery lock, for as long as it runs (see HoldDeliveryLock).
+    private DeliveryLock? _heldLock;
+
     public Task<DrainReport> DrainAsync(CancellationToken cancellationToken) => DrainAsync(NewFailingSet(), cancellationToken);
+
+    /// <summary>Takes the database's delivery lock for the life of this process, as the service does: then no other
+    /// process (`aggregator poll`, a second service) sends from this database while it runs.</summary>
+    /// <returns>False when another process holds it.</returns>
+    public bool HoldDeliveryLock()
+    {
+        _heldLock ??= DeliveryLock.TryAcquire(database.Path);
+        return _heldLock is not null;
+    }
 
     /// <summary>Starts delivering alongside a poll cycle: each <see cref="AlongsidePolling.AlertsQueued"/>
     /// wakes a pass, and <see cref="AlongsidePolling.FinishAsync"/> makes the last one. The first alert of a
@@ -41,8 +53,8 @@ public sealed partial class OutboxDispatcher(
         await _draining.WaitAsync(cancellationToken);
         try
         {
-            using var crossProcess = DeliveryLock.TryAcquire(database.Path);
-            if (crossProcess is null)
+            using var crossProcess = _heldLock is null ? DeliveryLock.TryAcquire(database.Path) : null;
+            if (_heldLock is null && crossProcess is null)
             {
                 LogOtherProcessDelivering(database.Path);
                 return new DrainReport(0, 0, 0, OtherProcessDelivering: true);

@@ -39,7 +39,7 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
     private readonly string _host;
 
     /// <param name="name">The notifier's key under "Notifiers".</param>
-    /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions)"/> first; bad addresses throw here.</param>
+    /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions, bool)"/> first; bad addresses throw here.</param>
     public SmtpNotifier(string name, NotifierOptions options, TimeProvider timeProvider, ILogger<SmtpNotifier> logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

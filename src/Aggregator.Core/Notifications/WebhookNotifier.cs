@@ -34,7 +34,7 @@ public sealed partial class WebhookNotifier : INotifier
     private readonly string _receiver;
 
     /// <param name="name">The notifier's key under "Notifiers".</param>
-    /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions)"/> first.</param>
+    /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions, bool)"/> first.</param>
     /// <param name="httpClient">Its own Timeout should be longer than options.Timeout (or infinite): the
     /// per-notifier timeout here is what turns a hang into a Retry with a clear message.</param>
     public WebhookNotifier(string name, NotifierOptions options, HttpClient httpClient, TimeProvider timeProvider, ILogger<WebhookNotifier> logger)

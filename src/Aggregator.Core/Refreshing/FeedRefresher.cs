@@ -1,4 +1,4 @@
-using Aggregator.Configuration;
+using System.Collections.Concurrent;
 using Aggregator.Fetching;
 using Aggregator.Notifications;
 using Aggregator.Parsing;
@@ -6,11 +6,13 @@ using Aggregator.Rules;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Aggregator.Configuration;
 
 namespace Aggregator.Refreshing;
 
 /// <summary>One poll of one feed, end to end: fetch, parse, store the new entries, match them, queue the alerts.
-/// Entries, matches and outbox rows go in one transaction, so a crash can neither lose an alert nor invent one.</summary>
+/// Entries, matches and outbox rows go in one transaction, so a crash can neither lose an alert nor invent one.
+/// Whatever goes wrong, ours or the feed's, is recorded on the feed's row and pushes its next poll back.</summary>
 public sealed partial class FeedRefresher(
     FeedFetcher fetcher,
     FeedParser parser,
@@ -30,10 +32,33 @@ public sealed partial class FeedRefresher(
     // collection that finds it so (first cycle of 1,000 feeds: GC pauses 230 → 110 ms, peak memory 165 → 140 MB).
     private readonly SemaphoreSlim _processing = new(Environment.ProcessorCount);
 
+    // Feeds whose failure could not be written (a full disk, a damaged file): held back in memory until then,
+    // so the service does not fetch them again at every tick.
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _heldBack = new();
+
+    /// <summary>Whether a failure that could not be recorded holds this feed back from polling for now.</summary>
+    public bool IsHeldBack(FeedRow feed, DateTimeOffset now) =>
+        _heldBack.TryGetValue(feed.Id, out var until) && (until > now || !_heldBack.TryRemove(feed.Id, out _));
+
     /// <param name="notModified">Where a 304's check goes, to be written with the cycle's others.</param>
     public async Task<RefreshReport> RefreshAsync(FeedRow feed, NotModifiedChecks notModified, CancellationToken cancellationToken)
     {
         var report = new RefreshReport(feed.Name, feed.Url);
+        try
+        {
+            return await FetchParseAndStoreAsync(feed, report, notModified, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var error = $"failed on our side: {ex.GetType().Name}: {ex.Message} (the log has the details)";
+            LogCrashed(ex, feed.Name, feed.Id, feed.Url);
+            return await RecordFailureAsync(feed, report, error, status: null, retryAfter: null, cancellationToken);
+        }
+    }
+
+    private async Task<RefreshReport> FetchParseAndStoreAsync(FeedRow feed, RefreshReport report, NotModifiedChecks notModified,
+        CancellationToken cancellationToken)
+    {
         var fetch = await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, cancellationToken);
         report = report with { Status = fetch.StatusCode, Elapsed = fetch.Elapsed };
 
@@ -43,7 +68,7 @@ public sealed partial class FeedRefresher(
         var now = time.GetUtcNow();
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
-            await notModified.AddAsync(Success(feed, now, fetch, title: null, siteUrl: null, ttl: null), cancellationToken);
+            await notModified.AddAsync(Success(feed, now, fetch, document: null), cancellationToken);
             LogNotModified(feed.Id, feed.Url, (long)fetch.Elapsed.TotalMilliseconds);
             return report with { Succeeded = true, NotModified = true };
         }
@@ -68,92 +93,97 @@ public sealed partial class FeedRefresher(
             return await RecordFailureAsync(feed, report, parsed.Error ?? "not a feed", fetch.StatusCode, null, cancellationToken);
 
         var backlog = feed.LastSuccessAt is null && !polling.Value.AlertOnFirstPoll;
-        var (newEntries, alerts, duplicates) = await StoreAsync(feed, document, fetch, backlog, now, cancellationToken);
-        LogStored(feed.Id, feed.Url, document.Entries.Count, newEntries, alerts, (long)fetch.Elapsed.TotalMilliseconds);
+        var stored = await StoreAsync(feed, document, fetch, backlog, now, cancellationToken);
+        LogStored(feed.Id, feed.Url, document.Entries.Count, stored.NewEntries, stored.Alerts, (long)fetch.Elapsed.TotalMilliseconds);
+        if (document.Problems.Count > 0 && !document.Problems.SequenceEqual(feed.ProblemList))
+            LogProblems(feed.Name, feed.Id, feed.Url, document.Problems.Count, string.Join("; ", document.Problems));
         return report with
         {
             Succeeded = true,
             EntriesSeen = document.Entries.Count,
-            NewEntries = newEntries,
-            Alerts = alerts,
-            Duplicates = duplicates,
+            NewEntries = stored.NewEntries,
+            Alerts = stored.Alerts,
+            Duplicates = stored.Duplicates,
             Backlog = backlog,
             Problems = document.Problems,
         };
     }
 
-    private async Task<(int NewEntries, int Alerts, int Duplicates)> StoreAsync(FeedRow feed, ParsedFeed document, FetchResult fetch,
-        bool backlog, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var current = config.Current; // one snapshot for the whole poll, even if rules.json is reloaded meanwhile
-        var tags = feed.TagList;
-        var anyRule = current.Rules.Any(r => r.AppliesTo(feed.Name, tags));
-        int newEntries = 0, alerts = 0, duplicates = 0;
-        var titleSince = now - delivery.Value.DuplicateTitleWindow;
+    private sealed record Stored(int NewEntries, int Alerts, int Duplicates);
 
+    /// <summary>Stores the document's new entries, their matches and alerts, and the poll's outcome, in one transaction.</summary>
+    private async Task<Stored> StoreAsync(FeedRow feed, ParsedFeed document, FetchResult fetch, bool backlog, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
         // Everything that needs no database is done before the single writer slot is taken.
-        var storeHtml = storage.Value.StoreHtml;
-        var keys = new string[document.Entries.Count];
-        var rows = new EntryStore.EncodedEntry[document.Entries.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            keys[i] = EntryKey.For(document.Entries[i]);
-            rows[i] = EntryStore.Encode(keys[i], document.Entries[i], now, storeHtml);
-        }
+        var keys = document.Entries.Select(EntryKey.For).ToArray();
+        var rows = document.Entries.Select((entry, i) => EntryStore.Encode(keys[i], entry, now, storage.Value.StoreHtml)).ToArray();
+        var rules = new FeedRules(config.Current, feed); // one snapshot for the whole poll, even if rules.json is reloaded meanwhile
+        int newEntries = 0, alerts = 0, duplicates = 0;
 
         await using var write = await database.BeginWriteAsync(cancellationToken);
         // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
         for (var i = document.Entries.Count - 1; i >= 0; i--)
         {
-            var entry = document.Entries[i];
-            var key = keys[i];
             if (EntryStore.Insert(write, feed.Id, rows[i]) is not { } entryId) continue;
             newEntries++;
-            if (backlog || !anyRule) continue;
+            if (backlog || !rules.Any) continue;
+            var (queued, duplicate) = await MatchAndQueueAsync(write, feed, rules, document.Entries[i], keys[i], entryId, now);
+            alerts += queued;
+            duplicates += duplicate;
+        }
+        FeedStore.RecordCheck(write, Success(feed, now, fetch, document));
+        await write.CommitAsync(cancellationToken);
+        return new Stored(newEntries, alerts, duplicates);
+    }
 
-            var matchDocument = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content,
-                entry.Author, entry.Categories, entry.Link, feed.Name));
-            StoryKey? story = null; // computed for the few entries a rule matches
-            foreach (var rule in current.RuleIndex.Candidates(matchDocument))
+    /// <summary>The rules that apply to one feed, from one snapshot of rules.json.</summary>
+    private sealed class FeedRules(AggregatorConfig config, FeedRow feed)
+    {
+        private readonly IReadOnlyList<string> _tags = feed.TagList;
+
+        public AggregatorConfig Config { get; } = config;
+
+        public bool Any { get; } = config.Rules.Any(r => r.AppliesTo(feed.Name, feed.TagList));
+
+        public IEnumerable<(Rule Rule, QueryMatch Hit)> Matching(MatchDocument document, string feedName)
+        {
+            foreach (var rule in Config.RuleIndex.Candidates(document))
             {
-                if (!rule.AppliesTo(feed.Name, tags) || rule.Match(matchDocument) is not { } hit) continue;
-                story ??= StoryKey.For(entry);
-                // The same story through another feed (or re-posted) is recorded as a duplicate, not alerted again.
-                var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, titleSince);
-                if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier, story.Link, story.Title) is not { } matchId) continue;
-                if (earlier is not null)
-                {
-                    duplicates++;
-                    continue;
-                }
-                foreach (var notifier in rule.Notify.Count > 0 ? rule.Notify : config.NotifierNames)
-                {
-                    var alert = new Alert
-                    {
-                        DeliveryId = Guid.CreateVersion7(now).ToString(),
-                        Rule = rule.Name,
-                        Notifier = notifier,
-                        Feed = feed.Name,
-                        FeedUrl = feed.Url,
-                        EntryId = entry.Id ?? key,
-                        Title = entry.Title,
-                        Link = entry.Link,
-                        Published = entry.Published ?? entry.Updated,
-                        Author = entry.Author,
-                        Summary = entry.Summary ?? entry.Content,
-                        SummaryHtml = entry.SummaryHtml ?? entry.ContentHtml,
-                        MatchedTerms = hit.Terms,
-                        MatchedAt = now,
-                    };
-                    var digest = rule.Digest is { } period ? DigestPeriod.Containing(rule.Name, period, now) : null;
-                    await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, digest?.End ?? now, digest?.Key);
-                    alerts++;
-                }
+                if (rule.AppliesTo(feedName, _tags) && rule.Match(document) is { } hit) yield return (rule, hit);
             }
         }
-        FeedStore.RecordCheck(write, Success(feed, now, fetch, document.Title, document.Link, document.Ttl));
-        await write.CommitAsync(cancellationToken);
-        return (newEntries, alerts, duplicates);
+    }
+
+    /// <summary>Records each rule that matches a new entry, and queues one alert per notifier unless the rule has
+    /// already alerted on the same story through another entry (then the match is recorded as a duplicate).</summary>
+    private async Task<(int Alerts, int Duplicates)> MatchAndQueueAsync(WriteScope write, FeedRow feed, FeedRules rules,
+        ParsedEntry entry, string key, long entryId, DateTimeOffset now)
+    {
+        var document = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content, entry.Author, entry.Categories,
+            entry.Link, feed.Name));
+        int alerts = 0, duplicates = 0;
+        StoryKey? story = null; // computed for the few entries a rule matches
+        foreach (var (rule, hit) in rules.Matching(document, feed.Name))
+        {
+            story ??= StoryKey.For(entry);
+            var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title,
+                now - delivery.Value.DuplicateTitleWindow);
+            if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier, story.Link, story.Title) is not { } matchId) continue;
+            if (earlier is not null)
+            {
+                duplicates++;
+                continue;
+            }
+            var digest = rule.Digest is { } period ? DigestPeriod.Containing(rule.Name, period, now) : null;
+            foreach (var notifier in rule.Notify.Count > 0 ? rule.Notify : config.NotifierNames)
+            {
+                var alert = Alert.For(entry, key, feed.Name, feed.Url, rule.Name, notifier, hit.Terms, now);
+                await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, digest?.End ?? now, digest?.Key);
+                alerts++;
+            }
+        }
+        return (alerts, duplicates);
     }
 
     private async Task<RefreshReport> RecordFailureAsync(FeedRow feed, RefreshReport report, string error, int? status,
@@ -161,13 +191,15 @@ public sealed partial class FeedRefresher(
     {
         var now = time.GetUtcNow();
         var errors = (int)feed.ErrorCount + 1;
-        await using (var write = await database.BeginWriteAsync(cancellationToken))
+        var next = PollSchedule.Next(feed, polling.Value, now, errors, retryAfter);
+        try
         {
+            await using var write = await database.BeginWriteAsync(cancellationToken);
             FeedStore.RecordCheck(write, new FeedCheck
             {
                 FeedId = feed.Id,
                 CheckedAt = now,
-                NextCheckAt = PollSchedule.Next(feed, polling.Value, now, errors, retryAfter),
+                NextCheckAt = next,
                 Succeeded = false,
                 Status = status,
                 Error = error,
@@ -175,22 +207,28 @@ public sealed partial class FeedRefresher(
             });
             await write.CommitAsync(cancellationToken);
         }
-        LogFailed(feed.Name, feed.Id, feed.Url, errors, error);
-        return report with { Succeeded = false, Error = error };
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _heldBack[feed.Id] = next;
+            LogNotRecorded(feed.Name, feed.Id, feed.Url, ex.Message, next);
+        }
+        LogFailed(feed.Name, feed.Id, feed.Url, errors, FeedStore.Bounded(error)!);
+        return report with { Succeeded = false, Error = FeedStore.Bounded(error) };
     }
 
-    private FeedCheck Success(FeedRow feed, DateTimeOffset now, FetchResult fetch, string? title, string? siteUrl, TimeSpan? ttl) => new()
+    private FeedCheck Success(FeedRow feed, DateTimeOffset now, FetchResult fetch, ParsedFeed? document) => new()
     {
         FeedId = feed.Id,
         CheckedAt = now,
-        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, Longer(fetch.MaxAge, ttl)),
+        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, Longer(fetch.MaxAge, document?.Ttl)),
         Succeeded = true,
         Status = fetch.StatusCode,
         NewValidators = fetch.Outcome == FetchOutcome.Fetched,
         Etag = fetch.ETag,
         LastModified = fetch.LastModified,
-        Title = title,
-        SiteUrl = siteUrl,
+        Title = document?.Title,
+        SiteUrl = document?.Link,
+        Problems = document?.Problems,
         MovedTo = Moved(feed, fetch),
     };
 
@@ -209,9 +247,18 @@ public sealed partial class FeedRefresher(
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} {FeedUrl}: {EntryCount} entries, {NewEntries} new, {Alerts} alerts ({ElapsedMs} ms)")]
     private partial void LogStored(long feedId, string feedUrl, int entryCount, int newEntries, int alerts, long elapsedMs);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): read with {ProblemCount} problem(s): {Problems}")]
+    private partial void LogProblems(string feedName, long feedId, string feedUrl, int problemCount, string problems);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}) moved permanently to {NewUrl}; polling it there from now on")]
     private partial void LogMoved(string feedName, long feedId, string feedUrl, string newUrl);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}) failed ({ErrorCount} in a row): {Error}")]
     private partial void LogFailed(string feedName, long feedId, string feedUrl, int errorCount, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): polling it failed on our side")]
+    private partial void LogCrashed(Exception exception, string feedName, long feedId, string feedUrl);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): its failure could not be recorded in the database ({Reason}); not polled again before {NextCheckAt:u}")]
+    private partial void LogNotRecorded(string feedName, long feedId, string feedUrl, string reason, DateTimeOffset nextCheckAt);
 }

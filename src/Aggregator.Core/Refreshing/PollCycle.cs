@@ -12,14 +12,16 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
     /// <param name="alertsQueued">Called each time a feed's alerts have been committed to the outbox.</param>
     public async Task<IReadOnlyList<RefreshReport>> RunDueAsync(CancellationToken cancellationToken, Action? alertsQueued = null)
     {
-        var due = await feeds.GetDueAsync(time.GetUtcNow(), cancellationToken);
+        var now = time.GetUtcNow();
+        var due = (await feeds.GetDueAsync(now, cancellationToken)).Where(feed => !refresher.IsHeldBack(feed, now)).ToList();
         return await RunAsync(due, cancellationToken, alertsQueued);
     }
 
     /// <param name="alertsQueued">Called each time a feed's alerts have been committed to the outbox.</param>
+    /// <param name="finished">Called with each feed's report as soon as that feed is done, from any thread.</param>
     /// <returns>One report per feed, in the order given.</returns>
     public async Task<IReadOnlyList<RefreshReport>> RunAsync(IReadOnlyList<FeedRow> batch, CancellationToken cancellationToken,
-        Action? alertsQueued = null)
+        Action? alertsQueued = null, Action<RefreshReport>? finished = null)
     {
         var reports = new RefreshReport[batch.Count];
         var notModified = new NotModifiedChecks(database, logger);
@@ -37,6 +39,7 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
                 LogCrashed(ex, feed.Id, feed.Url);
                 reports[i] = new RefreshReport(feed.Name, feed.Url) { Error = $"internal error: {ex.Message} (see the log)" };
             }
+            finished?.Invoke(reports[i]);
         });
         // Written before the cycle returns, so the next one (or the next `poll`) sees these feeds as checked.
         await notModified.FlushAsync(cancellationToken);

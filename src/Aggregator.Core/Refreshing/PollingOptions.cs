@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Aggregator.Refreshing;
 
 /// <summary>The keys of "Aggregator:Polling" that say when feeds are polled and how many at once.</summary>
@@ -20,7 +18,6 @@ public sealed class PollingOptions
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Feeds fetched at once.</summary>
-    [Range(1, 1024)]
     public int MaxConcurrency { get; set; } = 32;
 
     /// <summary>False: the first poll of a newly added feed stores its backlog silently, so adding a feed floods no one.</summary>

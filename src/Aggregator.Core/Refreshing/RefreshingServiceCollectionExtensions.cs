@@ -8,7 +8,7 @@ public static class RefreshingServiceCollectionExtensions
 {
     public static IServiceCollection AddRefreshing(this IServiceCollection services)
     {
-        services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PollingOptions>, ValidatePollingOptions>();
         return services
             .AddSingleton<FeedParser>()

@@ -1,13 +1,13 @@
-using Aggregator.Notifications;
 using Aggregator.Refreshing;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 
 namespace Aggregator.Scheduling;
 
-/// <summary>Every Polling:Tick: poll the feeds that are due, sending what they match as it is found.</summary>
+/// <summary>Every Polling:Tick: poll the feeds that are due. Each feed that queues alerts wakes the delivery job,
+/// which sends them while the cycle goes on; the cycle never waits for delivery.</summary>
 [DisallowConcurrentExecution]
-public sealed class PollDueFeedsJob(PollCycle cycle, OutboxDispatcher dispatcher, IHostApplicationLifetime lifetime) : IJob
+public sealed class PollDueFeedsJob(PollCycle cycle, DeliveryWake delivery, IHostApplicationLifetime lifetime) : IJob
 {
     public static readonly JobKey Key = new("poll-due-feeds");
 
@@ -18,15 +18,7 @@ public sealed class PollDueFeedsJob(PollCycle cycle, OutboxDispatcher dispatcher
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            var delivery = dispatcher.StartAlongsidePolling(stopping.Token);
-            try
-            {
-                await cycle.RunDueAsync(stopping.Token, delivery.AlertsQueued);
-            }
-            finally
-            {
-                await delivery.FinishAsync();
-            }
+            await cycle.RunDueAsync(stopping.Token, delivery.Request);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -13,6 +13,7 @@ public static class SchedulingServiceCollectionExtensions
     {
         var polling = configuration.GetSection(PollingOptions.Section).Get<PollingOptions>() ?? new PollingOptions();
         var delivery = configuration.GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new DeliveryOptions();
+        services.AddSingleton<DeliveryWake>();
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<PollDueFeedsJob>(job => job.WithIdentity(PollDueFeedsJob.Key));

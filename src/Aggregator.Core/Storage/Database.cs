@@ -2,7 +2,6 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using SQLitePCL;
 
 namespace Aggregator.Storage;
 
@@ -18,15 +17,7 @@ public sealed class Database : IDisposable
     // Taking a pooled connection per transaction re-ran the per-connection pragmas and re-prepared the insert
     // for every feed, inside the writer slot: 70 ms of a 1,000-feed first cycle.
     private SqliteConnection? _writer;
-    private readonly Dictionary<string, sqlite3_stmt> _statements = new(ReferenceEqualityComparer.Instance);
-
-    static Database()
-    {
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-        SqlMapper.AddTypeHandler(new Iso.TypeHandler());
-        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
-        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
-    }
+    private readonly Dictionary<string, PreparedStatement> _statements = new(ReferenceEqualityComparer.Instance);
 
     public Database(IOptions<StorageOptions> options, IHostEnvironment environment)
         : this(System.IO.Path.GetFullPath(options.Value.Database, environment.ContentRootPath))
@@ -35,6 +26,7 @@ public sealed class Database : IDisposable
 
     public Database(string path)
     {
+        DapperConventions.Apply();
         Path = path;
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -78,11 +70,10 @@ public sealed class Database : IDisposable
 
     /// <summary>The writer's statement for this SQL, prepared on first use and kept until the writer closes.
     /// Called while holding the writer slot.</summary>
-    internal sqlite3_stmt Statement(string sql)
+    internal PreparedStatement Statement(string sql)
     {
         if (_statements.TryGetValue(sql, out var statement)) return statement;
-        var rc = raw.sqlite3_prepare_v2(_writer!.Handle, sql, out statement);
-        SqliteException.ThrowExceptionForRC(rc, _writer.Handle);
+        statement = new PreparedStatement(_writer!.Handle!, sql);
         _statements[sql] = statement;
         return statement;
     }
@@ -92,7 +83,7 @@ public sealed class Database : IDisposable
     {
         try
         {
-            foreach (var statement in _statements.Values) raw.sqlite3_reset(statement);
+            foreach (var statement in _statements.Values) statement.Reset();
             await transaction.DisposeAsync(); // rolls back unless committed
         }
         catch

@@ -2,26 +2,29 @@ using System.Text;
 using System.Text.Json;
 using Aggregator.Parsing;
 using Dapper;
-using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Aggregator.Storage;
 
 /// <summary>The entries table. Deduplication is the UNIQUE (feed_id, entry_key) constraint, not a lookup first.</summary>
 public sealed class EntryStore(Database database)
 {
-    // Bound by position, ?1 to ?15 in this order; see Insert below.
     private const string InsertSql = """
         INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
                              summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+        VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
+                @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt)
         ON CONFLICT (feed_id, entry_key) DO NOTHING
         RETURNING id
         """;
 
+    /// <summary>The parameters <see cref="EncodedEntry"/> holds values for, in its order.</summary>
+    private static readonly string[] EncodedColumns =
+        ["@EntryKey", "@Guid", "@Link", "@Title", "@Author", "@Summary", "@Content", "@SummaryHtml", "@ContentHtml",
+         "@Categories", "@Enclosures", "@PublishedAt", "@UpdatedAt", "@FetchedAt"];
+
     private static readonly JsonSerializerOptions EnclosureJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>An entry's text columns as UTF-8, from entry_key to fetched_at in table order (null for NULL).
+    /// <summary>An entry's text columns as UTF-8 (null for NULL), in the order of <see cref="EncodedColumns"/>.
     /// Built before the writer slot is taken: converting the text (7 KB per entry, when the HTML was always
     /// stored too) was a third of the time a first poll cycle's single writer spent inserting.</summary>
     public sealed class EncodedEntry
@@ -59,20 +62,9 @@ public sealed class EntryStore(Database database)
     public static long? Insert(WriteScope write, long feedId, EncodedEntry entry)
     {
         var statement = write.Statement(InsertSql);
-        raw.sqlite3_bind_int64(statement, 1, feedId);
-        var columns = entry.Columns;
-        for (var i = 0; i < columns.Length; i++)
-            _ = columns[i] is { } utf8 ? raw.sqlite3_bind_text(statement, i + 2, utf8) : raw.sqlite3_bind_null(statement, i + 2);
-        long? id = null;
-        var rc = raw.sqlite3_step(statement);
-        if (rc == raw.SQLITE_ROW)
-        {
-            id = raw.sqlite3_column_int64(statement, 0);
-            rc = raw.sqlite3_step(statement);
-        }
-        raw.sqlite3_reset(statement);
-        if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, write.Connection.Handle);
-        return id;
+        statement.Bind("@FeedId", feedId);
+        statement.BindUtf8(EncodedColumns, entry.Columns);
+        return statement.RunReturningInteger();
     }
 
     // The ids come from the entries_feed_date index alone (it holds the date), so only the rows kept are read;

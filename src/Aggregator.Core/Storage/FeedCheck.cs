@@ -19,4 +19,7 @@ public sealed record FeedCheck
     public string? LastModified { get; init; }
     public string? Title { get; init; }
     public string? SiteUrl { get; init; }
+    /// <summary>The parse problems of a document read now (empty: none); null when no document was read (a 304, an
+    /// error), which keeps the last ones.</summary>
+    public IReadOnlyList<string>? Problems { get; init; }
 }

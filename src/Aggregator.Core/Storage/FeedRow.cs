@@ -21,6 +21,8 @@ public sealed class FeedRow
     public long? LastStatus { get; set; }
     public string? LastError { get; set; }
     public long ErrorCount { get; set; }
+    /// <summary>JSON array of what was wrong but survivable in the last document read; null when nothing was.</summary>
+    public string? LastProblems { get; set; }
     public DateTimeOffset? GoneAt { get; set; }
     public DateTimeOffset NextCheckAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -29,4 +31,6 @@ public sealed class FeedRow
     public string State => !Enabled ? "disabled" : GoneAt is not null ? "gone" : ErrorCount > 0 ? "erroring" : LastSuccessAt is null ? "new" : "ok";
 
     public IReadOnlyList<string> TagList => JsonSerializer.Deserialize<string[]>(Tags) ?? [];
+
+    public IReadOnlyList<string> ProblemList => LastProblems is null ? [] : JsonSerializer.Deserialize<string[]>(LastProblems) ?? [];
 }

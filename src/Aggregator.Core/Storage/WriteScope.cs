@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Aggregator.Storage;
 
@@ -17,10 +16,9 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
         database.AfterCommit();
     }
 
-    /// <summary>A statement run many times (a feed's entries), prepared once for the writer's connection.
-    /// Through SqliteCommand each run converted its text parameters to UTF-8 while holding the writer slot;
-    /// raw statements take text already converted. Reset it after each run.</summary>
-    public sqlite3_stmt Statement(string sql) => database.Statement(sql);
+    /// <summary>A statement run once per feed or per entry of a poll cycle, prepared once for the writer's connection
+    /// and kept while it lives (see <see cref="PreparedStatement"/>).</summary>
+    public PreparedStatement Statement(string sql) => database.Statement(sql);
 
     public async ValueTask DisposeAsync()
     {

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Aggregator.Cli;
 
 /// <summary>Builds the host every command runs in, and gets the database and config ready.</summary>
-internal static class AppHost
+internal static partial class AppHost
 {
     public static readonly Option<string?> ContentRoot = new("--contentRoot")
     {
@@ -39,12 +39,18 @@ internal static class AppHost
         });
 
         AddUserSecrets(builder);
+        Duration.AcceptInSettings();
 
         builder.Logging.ClearProviders();
         // Logs go to stderr so that stdout stays clean for the commands' output (--json, pipes).
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; o.UseUtcTimestamp = true; });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        if (!service) builder.Logging.AddFilter("Aggregator", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning);
+        if (!service)
+        {
+            builder.Logging.AddFilter("Aggregator", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning);
+            // `poll` prints each feed's outcome itself, one line per feed; the refresher's warning would say it twice.
+            builder.Logging.AddFilter("Aggregator.Refreshing.FeedRefresher", LogLevel.Error);
+        }
         builder.Logging.AddFilter("Quartz", LogLevel.Warning).AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         builder.Services.AddAggregatorConfiguration();
@@ -76,17 +82,61 @@ internal static class AppHost
         sources.Insert(environment > 0 ? environment : sources.Count, secrets);
     }
 
+    /// <summary>Every options class and the section of appsettings.json it binds: what the unknown-key check knows.</summary>
+    private static readonly (string Section, Type Options)[] Settings =
+    [
+        (StorageOptions.Section, typeof(StorageOptions)),
+        (ConfigOptions.Section, typeof(ConfigOptions)),
+        (FetchOptions.Section, typeof(FetchOptions)),
+        (PollingOptions.Section, typeof(PollingOptions)),
+        (DeliveryOptions.Section, typeof(DeliveryOptions)),
+    ];
+
+    /// <summary>Runs a command's body in a host that is ready (settings checked, database migrated, feeds synced), and
+    /// turns what can go wrong around it into one message and an exit code, never a stack trace.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, CommandKind kind, CancellationToken cancellationToken, Func<IHost, Task<int>> body)
+    {
+        if (parse.GetValue(ContentRoot) is { } root && !Directory.Exists(root))
+        {
+            await Console.Error.WriteLineAsync($"--contentRoot {root}: no such folder; give the folder that holds appsettings.json and config/ (or `aggregator init {root}` to create one)");
+            return ExitCodes.BadConfig;
+        }
+        using (var host = Build(parse, kind == CommandKind.Service))
+        {
+            try
+            {
+                if (await PrepareAsync(host, sends: kind != CommandKind.Reads, cancellationToken) is { } failed) return failed;
+                return await body(host);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                await Console.Error.WriteLineAsync(DatabaseError(host.Services.GetRequiredService<Database>().Path, ex));
+                return ExitCodes.Failure;
+            }
+        }
+    }
+
     /// <summary>Checks settings and config/, migrates the database and brings the feeds table in line with feeds.json.</summary>
+    /// <param name="sends">Whether the command sends alerts: only then must the notifiers' secrets be at hand.</param>
     /// <returns>Null when ready; otherwise the exit code, after printing what is wrong to stderr.</returns>
-    public static async Task<int?> PrepareAsync(IHost host, CancellationToken cancellationToken)
+    private static async Task<int?> PrepareAsync(IHost host, bool sends, CancellationToken cancellationToken)
     {
         var services = host.Services;
+        var configuration = services.GetRequiredService<IConfiguration>();
         try
         {
-            // Every options class registered with ValidateOnStart, checked together so that one message lists every mistake.
-            services.GetRequiredService<IStartupValidator>().Validate();
-            var notifierErrors = NotificationsServiceCollectionExtensions.Validate(services);
-            if (notifierErrors.Count > 0) throw new ConfigException(notifierErrors);
+            // Every mistake in one message: unknown keys, values that do not convert, values out of range.
+            var errors = new List<string>(AppSettings.UnknownKeys(configuration, Settings, NotificationsServiceCollectionExtensions.Section, typeof(NotifierOptions)));
+            foreach (var (_, options) in Settings) errors.AddRange(Check(services, options));
+            try
+            {
+                errors.AddRange(NotificationsServiceCollectionExtensions.Validate(services, checkSecrets: sends));
+            }
+            catch (InvalidOperationException ex) when (BindingError().Match(ex.Message) is { Success: true } match)
+            {
+                errors.Add(BindingMessage(configuration, ex, match));
+            }
+            if (errors.Count > 0) throw new ConfigException([.. errors.Select(e => Located(configuration, e))]);
             var config = services.GetRequiredService<ConfigFiles>().Load();
             await services.GetRequiredService<Database>().MigrateAsync(cancellationToken);
             await services.GetRequiredService<FeedStore>().SyncAsync(config.Feeds, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
@@ -97,22 +147,54 @@ internal static class AppHost
             await Console.Error.WriteLineAsync(ex.Message);
             return ExitCodes.BadConfig;
         }
-        catch (OptionsValidationException ex)
+    }
+
+    /// <summary>Binds and validates one options class: its range errors, or the value the binder could not convert.</summary>
+    private static IEnumerable<string> Check(IServiceProvider services, Type options)
+    {
+        var accessor = services.GetRequiredService(typeof(IOptions<>).MakeGenericType(options));
+        try
         {
-            await Console.Error.WriteLineAsync("appsettings.json is not valid:" + Environment.NewLine + string.Join(Environment.NewLine, ex.Failures.Select(f => "  - " + f)));
-            return ExitCodes.BadConfig;
+            _ = accessor.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(accessor);
+            return [];
         }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration value", StringComparison.OrdinalIgnoreCase))
+        catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is OptionsValidationException invalid)
         {
-            // Binding errors such as "Failed to convert configuration value at 'Aggregator:Polling:Timeout' to type 'System.TimeSpan'".
-            await Console.Error.WriteLineAsync($"appsettings.json is not valid: {ex.Message} Durations are written like \"00:00:30\".");
-            return ExitCodes.BadConfig;
+            return invalid.Failures;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is InvalidOperationException binding
+            && BindingError().Match(binding.Message) is { Success: true } match)
         {
-            var path = services.GetRequiredService<Database>().Path;
-            await Console.Error.WriteLineAsync($"Cannot open the database {path}: {ex.Message}. Check Aggregator:Database in appsettings.json and that the folder is writable.");
-            return ExitCodes.Failure;
+            return [BindingMessage(services.GetRequiredService<IConfiguration>(), binding, match)];
         }
     }
+
+    private static string BindingMessage(IConfiguration configuration, InvalidOperationException ex, System.Text.RegularExpressions.Match match)
+    {
+        var key = match.Groups[1].Value;
+        return $"{AppSettings.Locate(configuration, key)}: {key}: {ex.InnerException?.Message ?? ex.Message}";
+    }
+
+    /// <summary>"appsettings.json line 12: Aggregator:Polling:Tick is ..." for an error that starts with its key.</summary>
+    private static string Located(IConfiguration configuration, string error) =>
+        error.Contains(" line ", StringComparison.Ordinal) || KeyAtStart().Match(error) is not { Success: true } key
+            ? error
+            : $"{AppSettings.Locate(configuration, key.Value)}: {error}";
+
+    /// <summary>One sentence with the fix for the database errors a user can meet, by SQLite's error code.</summary>
+    internal static string DatabaseError(string path, Microsoft.Data.Sqlite.SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        5 or 6 => $"The database {path} is locked: another program has held a write transaction on it for over 30 s (an open sqlite3 session, a backup tool); close it and try again.",
+        11 or 26 => $"The database {path} is damaged or is not an Aggregator database ({ex.Message}); restore it from a backup, or move it away to start afresh.",
+        13 => $"The disk holding the database {path} is full; free some space and try again.",
+        8 => $"The database {path} is read-only for this user; check the file's and its folder's permissions.",
+        14 or 3 or 10 => $"Cannot open or write the database {path} ({ex.Message}); check Aggregator:Database in appsettings.json and that the folder exists and is writable.",
+        _ => $"The database {path} failed: {ex.Message}",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex("configuration value (?:'[^']*' )?at '([^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex BindingError();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(Aggregator|Notifiers)(:[\w.-]+)+")]
+    private static partial System.Text.RegularExpressions.Regex KeyAtStart();
 }

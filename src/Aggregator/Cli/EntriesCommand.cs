@@ -13,18 +13,30 @@ internal static class EntriesCommand
 
     public static Command Create()
     {
-        var limit = new Option<int>("--limit") { Description = "At most this many entries", DefaultValueFactory = _ => 50 };
+        var limit = Limit("At most this many entries", 50);
         var command = new Command("entries", "List stored entries, newest first") { Feed, Since, limit, Json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryGetSince(parse, out var since)) return ExitCodes.BadConfig;
-            using var host = AppHost.Build(parse);
-            if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
-            var rows = await host.Services.GetRequiredService<EntryStore>().ListAsync(parse.GetValue(Feed), since, parse.GetValue(limit), cancellationToken);
-            foreach (var row in rows) EntryOutput.Write(row, parse.GetValue(Json));
-            return ExitCodes.Ok;
+            return await AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
+            {
+                var rows = await host.Services.GetRequiredService<EntryStore>().ListAsync(parse.GetValue(Feed), since, parse.GetValue(limit), cancellationToken);
+                foreach (var row in rows) EntryOutput.Write(row, parse.GetValue(Json));
+                return ExitCodes.Ok;
+            });
         });
         return command;
+    }
+
+    /// <summary>--limit: a positive count; anything else is a usage error before the command runs.</summary>
+    public static Option<int> Limit(string description, int byDefault)
+    {
+        var limit = new Option<int>("--limit") { Description = description, DefaultValueFactory = _ => byDefault };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError($"--limit must be 1 or more, got {result.GetValueOrDefault<int>()}");
+        });
+        return limit;
     }
 
     /// <summary>--since as an absolute UTC time; prints the error and returns false when it is not a duration.</summary>

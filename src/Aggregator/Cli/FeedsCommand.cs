@@ -18,10 +18,8 @@ internal static class FeedsCommand
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per feed and line" };
         command.Options.Add(json);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
         {
-            using var host = AppHost.Build(parse);
-            if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
             var feeds = await host.Services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken);
             var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(DateTimeOffset.UtcNow - RateWindow, cancellationToken);
             foreach (var feed in feeds)
@@ -34,15 +32,17 @@ internal static class FeedsCommand
                     {
                         feed.Name, feed.Url, feed.State, Tags = feed.TagList, feed.Title, Entries = stored, NewPerDay = perDay,
                         feed.LastCheckedAt, feed.LastSuccessAt, feed.LastStatus, feed.LastError, feed.ErrorCount, feed.GoneAt, feed.NextCheckAt,
+                        Problems = feed.ProblemList,
                     });
                     continue;
                 }
                 var next = feed.State is "gone" or "disabled" ? "never           " : $"{feed.NextCheckAt:yyyy-MM-dd HH:mm}Z";
                 Console.WriteLine($"{feed.Name,-28} {feed.State,-8} {stored,6} entries {perDay,5:0.0}/day  last ok {When(feed.LastSuccessAt)}  next {next}  {feed.Url}");
                 if (feed.LastError is not null) Console.WriteLine($"    last error ({feed.ErrorCount}x): {feed.LastError}");
+                foreach (var problem in feed.ProblemList) Console.WriteLine($"    problem: {problem}");
             }
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 

@@ -10,12 +10,10 @@ internal static class OutboxCommand
     {
         var failed = new Option<bool>("--failed") { Description = "Only dead-lettered deliveries and those waiting for a retry" };
         var json = new Option<bool>("--json") { Description = "One JSON object per delivery and line" };
-        var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => 100 };
+        var limit = EntriesCommand.Limit("At most this many", 100);
         var command = new Command("outbox", "List alert deliveries and their state") { failed, json, limit };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
         {
-            using var host = AppHost.Build(parse);
-            if (await AppHost.PrepareAsync(host, cancellationToken) is { } bad) return bad;
             var rows = await host.Services.GetRequiredService<OutboxStore>().ListAsync(parse.GetValue(failed), parse.GetValue(limit), cancellationToken);
             foreach (var row in rows)
             {
@@ -28,7 +26,7 @@ internal static class OutboxCommand
                         (row.LastError is null ? "" : $"{Environment.NewLine}    last error: {row.LastError}"));
             }
             return ExitCodes.Ok;
-        });
+        }));
 
         var id = new Argument<string?>("id") { Description = "The delivery id to requeue", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "Requeue every undelivered delivery" };
@@ -41,11 +39,12 @@ internal static class OutboxCommand
                 await Console.Error.WriteLineAsync("Give either a delivery id or --all (see `aggregator outbox --failed`).");
                 return ExitCodes.BadConfig;
             }
-            using var host = AppHost.Build(parse);
-            if (await AppHost.PrepareAsync(host, cancellationToken) is { } bad) return bad;
-            var count = await host.Services.GetRequiredService<OutboxStore>().RequeueAsync(target, DateTimeOffset.UtcNow, cancellationToken);
-            Console.WriteLine(count == 0 && target is not null ? $"No undelivered delivery with id {target}." : $"{count} deliveries requeued; they go out on the next poll or service tick.");
-            return count == 0 && target is not null ? ExitCodes.Failure : ExitCodes.Ok;
+            return await AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
+            {
+                var count = await host.Services.GetRequiredService<OutboxStore>().RequeueAsync(target, DateTimeOffset.UtcNow, cancellationToken);
+                Console.WriteLine(count == 0 && target is not null ? $"No undelivered delivery with id {target}." : $"{count} deliveries requeued; they go out on the next poll or service tick.");
+                return count == 0 && target is not null ? ExitCodes.Failure : ExitCodes.Ok;
+            });
         });
         command.Subcommands.Add(retry);
         return command;

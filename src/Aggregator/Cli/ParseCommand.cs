@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Aggregator.Fetching;
 using Aggregator.Parsing;
 using Aggregator.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using FeedParse = Aggregator.Parsing.ParseResult;
 
 namespace Aggregator.Cli;
@@ -19,8 +21,10 @@ internal static class ParseCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var parser = new FeedParser();
-            using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All });
-            http.DefaultRequestHeaders.UserAgent.ParseAdd("Aggregator/0.1 (parse command)");
+            // URLs are fetched as `poll` fetches them: the same caps (size, time, redirects) and address policy, from the
+            // same settings. The host is built only when a URL needs it: parsing files is benchmarked as a whole process.
+            using var host = parse.GetValue(sources)!.Any(IsUrl) ? AppHost.Build(parse) : null;
+            var fetcher = host?.Services.GetRequiredService<FeedFetcher>();
             await using var stdout = Console.OpenStandardOutput();
             await using var buffered = new BufferedStream(stdout, 1 << 16);
             await using var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -57,7 +61,7 @@ internal static class ParseCommand
                     await cores.WaitAsync(cancellationToken);
                     try
                     {
-                        var parsed = await ParseAsync(parser, http, source, cancellationToken);
+                        var parsed = await ParseAsync(parser, fetcher, source, cancellationToken);
                         Interlocked.Add(ref bytesRead, parsed.Bytes);
                         return (parsed.Result, parsed.Error);
                     }
@@ -83,21 +87,19 @@ internal static class ParseCommand
         return command;
     }
 
-    private static async Task<(FeedParse? Result, string? Error, long Bytes)> ParseAsync(FeedParser parser, HttpClient http, string source, CancellationToken cancellationToken)
+    private static bool IsUrl(string source) =>
+        Uri.TryCreate(source, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
+
+    private static async Task<(FeedParse? Result, string? Error, long Bytes)> ParseAsync(FeedParser parser, FeedFetcher? fetcher,
+        string source, CancellationToken cancellationToken)
     {
-        if (Uri.TryCreate(source, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        if (fetcher is not null && IsUrl(source))
         {
-            try
-            {
-                using var response = await http.GetAsync(url, cancellationToken);
-                if (!response.IsSuccessStatusCode) return (null, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", 0);
-                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                return (parser.Parse(body, response.RequestMessage?.RequestUri ?? url, response.Content.Headers.ContentType?.ToString()), null, body.Length);
-            }
-            catch (HttpRequestException ex)
-            {
-                return (null, ex.Message, 0);
-            }
+            var url = new Uri(source);
+            var fetch = await fetcher.FetchAsync(url, etag: null, lastModified: null, cancellationToken);
+            if (fetch.Outcome != FetchOutcome.Fetched) return (null, fetch.Error ?? $"HTTP {fetch.StatusCode}", 0);
+            using var body = fetch.Body!;
+            return (Parse(parser, body.Memory, fetch.FinalUrl ?? url, fetch.ContentType), null, body.Memory.Length);
         }
         byte[] bytes;
         try
@@ -108,14 +110,19 @@ internal static class ParseCommand
         {
             return (null, $"cannot read the file: {ex.Message}", 0);
         }
+        return (Parse(parser, bytes, null, null), null, bytes.Length);
+    }
+
+    private static FeedParse Parse(FeedParser parser, ReadOnlyMemory<byte> body, Uri? source, string? contentType)
+    {
         try
         {
-            return (parser.Parse(bytes), null, bytes.Length);
+            return parser.Parse(body, source, contentType);
         }
         catch (Exception ex)
         {
-            // The parser never throws on bad input; this is our bug. Report it and go on with the other files.
-            return (null, $"internal parser error (please report): {ex}", bytes.Length);
+            // The parser never throws on bad input; this is our bug. Report it and go on with the other sources.
+            return FeedParse.Fail($"internal parser error (please report): {ex}");
         }
     }
 

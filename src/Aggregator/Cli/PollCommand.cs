@@ -15,12 +15,9 @@ internal static class PollCommand
         {
             feedOption,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, CommandKind.Sends, cancellationToken, async host =>
         {
-            using var host = AppHost.Build(parse);
-            if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
             var services = host.Services;
-
             var all = (await services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken)).Where(f => f.Enabled).ToList();
             // A feed whose server said 410 Gone is not polled again until its URL changes, unless asked by name.
             var feeds = all.Where(f => f.GoneAt is null).ToList();
@@ -36,21 +33,21 @@ internal static class PollCommand
                 }
             }
 
-            // Alerts go out as feeds queue them, and what is due when the cycle ends after it.
+            // Each feed's line as soon as it is done; alerts go out as feeds queue them, and what is due after the cycle.
+            var width = Math.Clamp(feeds.Count == 0 ? 4 : feeds.Max(f => f.Name.Length), 4, 40);
             var delivery = services.GetRequiredService<OutboxDispatcher>().StartAlongsidePolling(cancellationToken);
             IReadOnlyList<RefreshReport> reports;
             DrainReport drain;
             try
             {
-                reports = await services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken, delivery.AlertsQueued);
+                reports = await services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken, delivery.AlertsQueued,
+                    report => Console.WriteLine(Describe(report, width)));
             }
             finally
             {
                 drain = await delivery.FinishAsync();
             }
 
-            var width = Math.Clamp(reports.Count == 0 ? 4 : reports.Max(r => r.Feed.Length), 4, 40);
-            foreach (var report in reports) Console.WriteLine(Describe(report, width));
             var failedCount = reports.Count(r => !r.Succeeded);
             Console.WriteLine(
                 $"{reports.Count} feeds: {reports.Count - failedCount} read ({reports.Count(r => r.NotModified)} not modified), {failedCount} failed; " +
@@ -59,7 +56,7 @@ internal static class PollCommand
                     ? "delivery left to the aggregator process already delivering from this database"
                     : $"delivered {drain.Delivered}, retrying {drain.Retrying}, dead-lettered {drain.Dead}"));
             return failedCount == 0 ? ExitCodes.Ok : ExitCodes.Failure;
-        });
+        }));
         return command;
     }
 

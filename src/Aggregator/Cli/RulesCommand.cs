@@ -14,10 +14,11 @@ internal static class RulesCommand
     {
         var target = new Argument<string>("rule") { Description = "A rule name from config/rules.json, or a query" };
         var since = new Option<string>("--since") { Description = "How far back, e.g. 30d, 12h", DefaultValueFactory = _ => "30d" };
+        var asQuery = new Option<bool>("--query") { Description = "Take the argument as a query, even where a rule has that (or a similar) name" };
         var show = new Option<int>("--show") { Description = "How many of the newest matches to list", DefaultValueFactory = _ => 10 };
         var test = new Command("test", "Backtest a rule or query over stored entries: what would have matched, per feed and per day")
         {
-            target, since, EntriesCommand.Feed, show, EntriesCommand.Json,
+            target, asQuery, since, EntriesCommand.Feed, show, EntriesCommand.Json,
         };
         test.SetAction(async (parse, cancellationToken) =>
         {
@@ -26,60 +27,67 @@ internal static class RulesCommand
                 await Console.Error.WriteLineAsync($"--since must be {Duration.Hint}; got \"{parse.GetValue(since)}\"");
                 return ExitCodes.BadConfig;
             }
-            using var host = AppHost.Build(parse);
-            if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
-
-            var text = parse.GetValue(target)!;
-            var rule = host.Services.GetRequiredService<ConfigFiles>().Current.Rules
-                .FirstOrDefault(r => string.Equals(r.Name, text, StringComparison.OrdinalIgnoreCase));
-            if (rule is null)
+            return await AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
             {
-                try
+                var text = parse.GetValue(target)!;
+                var rule = parse.GetValue(asQuery) ? null : host.Services.GetRequiredService<ConfigFiles>().Current.Rules
+                    .FirstOrDefault(r => string.Equals(r.Name, text, StringComparison.OrdinalIgnoreCase));
+                if (rule is null)
                 {
-                    rule = new Rule("(query)", Query.Parse(text), null, [], []);
+                    var names = host.Services.GetRequiredService<ConfigFiles>().Current.Rules.Select(r => r.Name);
+                    if (!parse.GetValue(asQuery) && !text.Any(char.IsWhiteSpace) && Spelling.Nearest(text, names) is { } nearest)
+                    {
+                        await Console.Error.WriteLineAsync($"No rule named \"{text}\" in config/rules.json; did you mean \"{nearest}\"? To test \"{text}\" as a query, add --query.");
+                        return ExitCodes.BadConfig;
+                    }
+                    if (!parse.GetValue(asQuery)) await Console.Error.WriteLineAsync($"\"{text}\" is no rule in config/rules.json; testing it as a query.");
+                    try
+                    {
+                        rule = new Rule("(query)", Query.Parse(text), null, [], []);
+                    }
+                    catch (QuerySyntaxException ex)
+                    {
+                        await Console.Error.WriteLineAsync($"\"{text}\" is no rule in config/rules.json, and as a query: {ex.Message}");
+                        return ExitCodes.BadConfig;
+                    }
                 }
-                catch (QuerySyntaxException ex)
+
+                var from = DateTimeOffset.UtcNow - window;
+                var scanned = 0;
+                var perFeed = new SortedDictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+                var perDay = new SortedDictionary<string, int>(StringComparer.Ordinal);
+                var newest = new List<(EntryRow Entry, IReadOnlyList<string> Terms)>();
+                await foreach (var row in host.Services.GetRequiredService<EntryStore>().ScanAsync(parse.GetValue(EntriesCommand.Feed), from, cancellationToken: cancellationToken))
                 {
-                    await Console.Error.WriteLineAsync($"\"{text}\" is no rule in config/rules.json, and as a query: {ex.Message}");
-                    return ExitCodes.BadConfig;
+                    scanned++;
+                    if (!rule.AppliesTo(row.FeedName, row.FeedTagList) || rule.Match(row.ToMatchDocument()) is not { } hit) continue;
+                    perFeed[row.FeedName] = perFeed.GetValueOrDefault(row.FeedName) + 1;
+                    var day = (row.PublishedAt ?? row.FetchedAt).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    perDay[day] = perDay.GetValueOrDefault(day) + 1;
+                    if (newest.Count < parse.GetValue(show)) newest.Add((row, hit.Terms));
                 }
-            }
 
-            var from = DateTimeOffset.UtcNow - window;
-            var scanned = 0;
-            var perFeed = new SortedDictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            var perDay = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            var newest = new List<(EntryRow Entry, IReadOnlyList<string> Terms)>();
-            await foreach (var row in host.Services.GetRequiredService<EntryStore>().ScanAsync(parse.GetValue(EntriesCommand.Feed), from, cancellationToken: cancellationToken))
-            {
-                scanned++;
-                if (!rule.AppliesTo(row.FeedName, row.FeedTagList) || rule.Match(row.ToMatchDocument()) is not { } hit) continue;
-                perFeed[row.FeedName] = perFeed.GetValueOrDefault(row.FeedName) + 1;
-                var day = (row.PublishedAt ?? row.FetchedAt).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                perDay[day] = perDay.GetValueOrDefault(day) + 1;
-                if (newest.Count < parse.GetValue(show)) newest.Add((row, hit.Terms));
-            }
-
-            var matched = perFeed.Values.Sum();
-            if (parse.GetValue(EntriesCommand.Json))
-            {
-                JsonLines.Write(new
+                var matched = perFeed.Values.Sum();
+                if (parse.GetValue(EntriesCommand.Json))
                 {
-                    Rule = rule.Name, Query = rule.Query.Text, Since = Iso.ToText(from), Scanned = scanned, Matched = matched,
-                    PerFeed = perFeed, PerDay = perDay,
-                    Newest = newest.Select(n => new { n.Entry.FeedName, n.Entry.Title, n.Entry.Link, Published = n.Entry.PublishedAt, MatchedTerms = n.Terms }),
-                });
+                    JsonLines.Write(new
+                    {
+                        Rule = rule.Name, Query = rule.Query.Text, Since = Iso.ToText(from), Scanned = scanned, Matched = matched,
+                        PerFeed = perFeed, PerDay = perDay,
+                        Newest = newest.Select(n => new { n.Entry.FeedName, n.Entry.Title, n.Entry.Link, Published = n.Entry.PublishedAt, MatchedTerms = n.Terms }),
+                    });
+                    return ExitCodes.Ok;
+                }
+                Console.WriteLine($"{rule.Name}: {rule.Query.Text}{(rule.Exclude is null ? "" : $"  (exclude: {rule.Exclude.Text})")}");
+                Console.WriteLine($"{matched} of {scanned} entries since {from:yyyy-MM-dd HH:mm}Z would have matched");
+                if (matched == 0) return ExitCodes.Ok;
+                Console.WriteLine("per feed: " + string.Join(", ", perFeed.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}")));
+                Console.WriteLine("per day:  " + string.Join(", ", perDay.Select(p => $"{p.Key} {p.Value}")));
+                Console.WriteLine("newest:");
+                foreach (var (entry, terms) in newest)
+                    Console.WriteLine($"  {entry.PublishedAt ?? entry.FetchedAt:yyyy-MM-dd HH:mm}Z  {entry.FeedName}  {entry.Title}  [{string.Join(", ", terms)}]");
                 return ExitCodes.Ok;
-            }
-            Console.WriteLine($"{rule.Name}: {rule.Query.Text}{(rule.Exclude is null ? "" : $"  (exclude: {rule.Exclude.Text})")}");
-            Console.WriteLine($"{matched} of {scanned} entries since {from:yyyy-MM-dd HH:mm}Z would have matched");
-            if (matched == 0) return ExitCodes.Ok;
-            Console.WriteLine("per feed: " + string.Join(", ", perFeed.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}")));
-            Console.WriteLine("per day:  " + string.Join(", ", perDay.Select(p => $"{p.Key} {p.Value}")));
-            Console.WriteLine("newest:");
-            foreach (var (entry, terms) in newest)
-                Console.WriteLine($"  {entry.PublishedAt ?? entry.FetchedAt:yyyy-MM-dd HH:mm}Z  {entry.FeedName}  {entry.Title}  [{string.Join(", ", terms)}]");
-            return ExitCodes.Ok;
+            });
         });
         return new Command("rules", "Work with rules") { test };
     }

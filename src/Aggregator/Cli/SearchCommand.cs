@@ -10,7 +10,7 @@ internal static class SearchCommand
     public static Command Create()
     {
         var queryArgument = new Argument<string>("query") { Description = "A query in the rule language, e.g. 'Hezbollah AND Russia'" };
-        var limit = new Option<int>("--limit") { Description = "At most this many results", DefaultValueFactory = _ => 50 };
+        var limit = EntriesCommand.Limit("At most this many results", 50);
         var command = new Command("search", "Search stored entries with the rule language (same matcher as the rules)")
         {
             queryArgument, EntriesCommand.Feed, EntriesCommand.Since, limit, EntriesCommand.Json,
@@ -28,32 +28,32 @@ internal static class SearchCommand
                 return ExitCodes.BadConfig;
             }
             if (!EntriesCommand.TryGetSince(parse, out var since)) return ExitCodes.BadConfig;
-            using var host = AppHost.Build(parse);
-            if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
-
-            var found = 0;
-            var max = parse.GetValue(limit);
-            var store = host.Services.GetRequiredService<EntryStore>();
-            var feed = parse.GetValue(EntriesCommand.Feed);
-            // The full-text index narrows the scan when the query needs some word, spelled in plain ASCII
-            // (the index splits other scripts differently from the matcher); the matcher has the last word.
-            IAsyncEnumerable<EntryRow> rows;
-            if (query.RequiredTextWords is { } words && words.All(w => w.All(char.IsAsciiLetterOrDigit)))
+            return await AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
             {
-                await store.UpdateSearchIndexAsync(cancellationToken);
-                rows = store.ScanContainingAnyAsync(words, feed, since, cancellationToken);
-            }
-            else
-            {
-                rows = store.ScanAsync(feed, since, cancellationToken: cancellationToken);
-            }
-            await foreach (var row in rows)
-            {
-                if (query.Match(row.ToMatchDocument()) is not { } hit) continue;
-                EntryOutput.Write(row, parse.GetValue(EntriesCommand.Json), hit.Terms);
-                if (++found >= max) break;
-            }
-            return ExitCodes.Ok;
+                var found = 0;
+                var max = parse.GetValue(limit);
+                var store = host.Services.GetRequiredService<EntryStore>();
+                var feed = parse.GetValue(EntriesCommand.Feed);
+                // The full-text index narrows the scan when the query needs some word, spelled in plain ASCII
+                // (the index splits other scripts differently from the matcher); the matcher has the last word.
+                IAsyncEnumerable<EntryRow> rows;
+                if (query.RequiredTextWords is { } words && words.All(w => w.All(char.IsAsciiLetterOrDigit)))
+                {
+                    await store.UpdateSearchIndexAsync(cancellationToken);
+                    rows = store.ScanContainingAnyAsync(words, feed, since, cancellationToken);
+                }
+                else
+                {
+                    rows = store.ScanAsync(feed, since, cancellationToken: cancellationToken);
+                }
+                await foreach (var row in rows)
+                {
+                    if (query.Match(row.ToMatchDocument()) is not { } hit) continue;
+                    EntryOutput.Write(row, parse.GetValue(EntriesCommand.Json), hit.Terms);
+                    if (++found >= max) break;
+                }
+                return ExitCodes.Ok;
+            });
         });
         return command;
     }

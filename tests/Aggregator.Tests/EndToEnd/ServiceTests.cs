@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Aggregator.Tests.Support;
-using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Aggregator.Tests.EndToEnd;
 
@@ -26,121 +23,94 @@ public sealed class ServiceTests : IAsyncLifetime
         _root.Dispose();
     }
 
-    [Fact]
-    public async Task TheServicePollsOnScheduleAlertsOnNewEntriesAndStopsGracefullyOnSigterm()
+    private void Configure()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
         _root.WriteSettings(
             notifiers: new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url.ToString() } },
             aggregator: new JsonObject
             {
-                ["Polling"] = new JsonObject { ["Interval"] = "00:00:01", ["MinInterval"] = "00:00:01", ["Tick"] = "00:00:01" },
-                ["Delivery"] = new JsonObject { ["Tick"] = "00:00:01" },
+                ["Polling"] = new JsonObject { ["Interval"] = "1s", ["MinInterval"] = "1s", ["Tick"] = "1s" },
+                ["Delivery"] = new JsonObject { ["Tick"] = "1s" },
             });
         _root.WriteFeeds($$"""{ "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" } ] }""");
+    }
+
+    [Fact]
+    public async Task TheServicePollsOnScheduleAlertsOnNewEntriesAndStopsGracefullyOnSigterm()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
+        Configure();
         _root.WriteRules("""{ "rules": [ { "name": "r", "query": "Hezbollah" } ] }""");
         _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("old", "Hezbollah, last year")));
 
-        using var process = Process.Start(AggregatorProcess.StartInfo(_root.Path, "run"))!;
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await WaitUntilAsync(async () => await EntriesAsync() == 1, "the backlog to be stored");
-            _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("new", "Hezbollah today"), new Rss.Item("old", "Hezbollah, last year")));
-            var hook = Assert.Single(await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(20)));
-            Assert.Equal("new", JsonNode.Parse(hook.BodyText)!["entry"]!["id"]!.GetValue<string>());
+        await using var service = ServiceProcess.Start(_root.Path);
+        await service.WaitForLogAsync("1 entries, 1 new");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("new", "Hezbollah today"), new Rss.Item("old", "Hezbollah, last year")));
+        var hook = Assert.Single(await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.Equal("new", JsonNode.Parse(hook.BodyText)!["entry"]!["id"]!.GetValue<string>());
 
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, process.ExitCode);
-            Assert.DoesNotContain("fail:", await stderr);
-            Assert.Single(_webhook.Requests);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            _ = await stdout;
-        }
+        Assert.Equal(0, await service.StopAsync());
+        Assert.DoesNotContain("fail:", service.Log);
+        Assert.Contains("Aggregator stopped", service.Log);
+        Assert.Single(_webhook.Requests);
     }
 
     [Fact]
     public async Task RulesReloadWhileTheServiceRunsAndABrokenEditKeepsTheLastGoodRules()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
-        _root.WriteSettings(
-            notifiers: new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url.ToString() } },
-            aggregator: new JsonObject
-            {
-                ["Polling"] = new JsonObject { ["Interval"] = "00:00:01", ["MinInterval"] = "00:00:01", ["Tick"] = "00:00:01" },
-                ["Delivery"] = new JsonObject { ["Tick"] = "00:00:01" },
-            });
-        _root.WriteFeeds($$"""{ "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" } ] }""");
+        Configure();
         _root.WriteRules("""{ "rules": [ { "name": "hezbollah", "query": "Hezbollah" } ] }""");
         var items = new List<Rss.Item> { new("old", "Hezbollah, last year") };
         _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", [.. items]));
 
-        using var process = Process.Start(AggregatorProcess.StartInfo(_root.Path, "run"))!;
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await WaitUntilAsync(async () => await EntriesAsync() == 1, "the backlog to be stored");
+        await using var service = ServiceProcess.Start(_root.Path);
+        var seen = await service.WaitForLogAsync("1 entries, 1 new");
 
-            // A broken edit: the old rule stays in force.
-            _root.WriteRules("""{ "rules": [ { "name": "broken", "query": "(sanctions" } ] }""");
-            await Task.Delay(1500, TestContext.Current.CancellationToken);
-            items.Insert(0, new("n1", "Hezbollah today"));
-            _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", [.. items]));
-            var first = await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(20));
-            Assert.Equal("hezbollah", JsonNode.Parse(first[0].BodyText)!["rule"]!.GetValue<string>());
+        // A broken edit: the old rule stays in force.
+        _root.WriteRules("""{ "rules": [ { "name": "broken", "query": "(sanctions" } ] }""");
+        seen = await service.WaitForLogAsync("keeping the last good configuration", seen);
+        items.Insert(0, new("n1", "Hezbollah today"));
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", [.. items]));
+        var first = await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30));
+        Assert.Equal("hezbollah", JsonNode.Parse(first[0].BodyText)!["rule"]!.GetValue<string>());
 
-            // A good edit takes effect without a restart.
-            _root.WriteRules("""{ "rules": [ { "name": "sanctions", "query": "sanctions" } ] }""");
-            await Task.Delay(1500, TestContext.Current.CancellationToken);
-            items.Insert(0, new("n2", "New sanctions, Hezbollah again"));
-            _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", [.. items]));
-            var both = await _webhook.WaitForRequestsAsync(2, TimeSpan.FromSeconds(20));
-            Assert.Equal("sanctions", JsonNode.Parse(both[1].BodyText)!["rule"]!.GetValue<string>());
-            Assert.Equal(2, both.Count);
-        }
-        finally
-        {
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await process.WaitForExitAsync(timeout.Token);
-            _ = await stdout;
-        }
-        var log = await stderr;
-        Assert.Contains("keeping the last good configuration", log);
-        Assert.Contains("missing ')' for the '(' at column 1", log);
-        Assert.Contains("config/ reloaded: 1 feeds, 1 rules", log);
+        // A good edit takes effect without a restart.
+        _root.WriteRules("""{ "rules": [ { "name": "sanctions", "query": "sanctions" } ] }""");
+        await service.WaitForLogAsync("config/ reloaded: 1 feeds, 1 rules", seen);
+        items.Insert(0, new("n2", "New sanctions, Hezbollah again"));
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", [.. items]));
+        var both = await _webhook.WaitForRequestsAsync(2, TimeSpan.FromSeconds(30));
+        Assert.Equal("sanctions", JsonNode.Parse(both[1].BodyText)!["rule"]!.GetValue<string>());
+        Assert.Equal(2, both.Count);
+
+        Assert.Equal(0, await service.StopAsync());
+        Assert.Contains("missing ')' for the '(' at column 1", service.Log);
     }
 
-    private async Task<long> EntriesAsync()
+    [Theory]
+    [InlineData("feeds.json", """{ "feeds": [ { "name": "Alpha", "url": "URL", "interval": "99999999999d" } ] }""", "\"interval\" must be")]
+    [InlineData("feeds.json", """{ "feeds": [ { "name": "Alpha", "url": "URL", "interval": "1e308d" } ] }""", "\"interval\" must be")]
+    [InlineData("feeds.json", """{ "feeds": [ { "name": "Alpha", "url": "URL", "interval": "Infinitys" } ] }""", "\"interval\" must be")]
+    [InlineData("rules.json", """{ "rules": [ { "name": "r", "query": "Hezbollah", "digest": "NaNh" } ] }""", "\"digest\" must be")]
+    [InlineData("rules.json", """{ "rules": [ { "name": "r", "query": "Hezbollah" } """, "not valid JSON")]
+    public async Task AnAbsurdValueInAHotReloadIsRefusedAndTheServiceKeepsRunning(string file, string content, string message)
     {
-        if (!File.Exists(_root.DatabasePath)) return 0;
-        try
-        {
-            await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
-            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries");
-        }
-        catch (SqliteException)
-        {
-            return 0; // not migrated yet
-        }
-    }
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
+        Configure();
+        _root.WriteRules("""{ "rules": [ { "name": "r", "query": "Hezbollah" } ] }""");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("old", "Hezbollah, last year")));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 30 s for {what}");
-            await Task.Delay(200);
-        }
+        await using var service = ServiceProcess.Start(_root.Path);
+        var seen = await service.WaitForLogAsync("1 entries, 1 new");
+        File.WriteAllText(Path.Combine(_root.Path, "config", file), content.Replace("URL", _feeds.Url("/alpha.xml").ToString()));
+        seen = await service.WaitForLogAsync("keeping the last good configuration", seen);
+        Assert.Contains(message, service.Log);
+
+        // Still polling and alerting with the last good configuration.
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("new", "Hezbollah today"), new Rss.Item("old", "Hezbollah, last year")));
+        Assert.Single(await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.False(service.HasExited);
+        Assert.Equal(0, await service.StopAsync());
     }
 }

@@ -16,9 +16,14 @@ public sealed class FeedFetcherTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    private static FeedFetcher Fetcher(FetchOptions? options = null) => new(
-        new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan },
-        Options.Create(options ?? new FetchOptions()), TimeProvider.System);
+    /// <summary>A fetcher built the way the service builds it (FeedHandler, the address policy).</summary>
+    internal static FeedFetcher Fetcher(FetchOptions? options = null, AddressPolicy? policy = null)
+    {
+        options ??= new FetchOptions();
+        policy ??= new AddressPolicy(options.AllowLinkLocal);
+        return new FeedFetcher(new HttpClient(FeedHandler.Create(options, policy)) { Timeout = Timeout.InfiniteTimeSpan },
+            Options.Create(options), policy, TimeProvider.System);
+    }
 
     [Fact]
     public async Task ASecondFetchWithTheETagIsAnswered304AndCostsNoBody()
@@ -88,7 +93,7 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         // turns writes after the client hung up into no-ops).
         var counting = new CountingHandler(new SocketsHttpHandler());
         var fetcher = new FeedFetcher(new HttpClient(counting) { Timeout = Timeout.InfiniteTimeSpan },
-            Options.Create(new FetchOptions { MaxFeedBytes = 1024 * 1024 }), TimeProvider.System);
+            Options.Create(new FetchOptions { MaxFeedBytes = 1024 * 1024 }), new AddressPolicy(allowLinkLocal: false), TimeProvider.System);
         var result = await fetcher.FetchAsync(_server.Url("/endless.xml"), null, null, TestContext.Current.CancellationToken);
         Assert.Equal(FetchOutcome.Failed, result.Outcome);
         Assert.Contains("Aggregator:Polling:MaxFeedBytes", result.Error);

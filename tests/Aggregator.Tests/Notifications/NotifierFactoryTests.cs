@@ -63,7 +63,7 @@ public sealed class NotifierFactoryTests
 
         Assert.Equal(
             [
-                "Notifiers:mail:Timeout is 00:00:00; it must be positive, e.g. 00:00:30",
+                "Notifiers:mail:Timeout is 00:00:00; it must be positive and at most 10 minutes, e.g. \"30s\" or \"00:00:30\"",
                 "Notifiers:mail:Host is missing; an smtp notifier needs the relay's host name",
                 "Notifiers:mail:Port 0 is out of range; use 1-65535 (usually 25, 465 or 587)",
                 "Notifiers:mail:Security 'ssl' is unknown; allowed values: auto, starttls, tls, none",

@@ -24,11 +24,12 @@ public sealed class FeedServer : IAsyncDisposable
         app.Run(ServeAsync);
     }
 
-    public static async Task<FeedServer> StartAsync()
+    /// <param name="address">Where to listen: 127.0.0.1 unless given (any 127.x.y.z works on Linux).</param>
+    public static async Task<FeedServer> StartAsync(System.Net.IPAddress? address = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(address ?? System.Net.IPAddress.Loopback, 0));
         var server = new FeedServer(builder.Build());
         await server._app.StartAsync();
         return server;
