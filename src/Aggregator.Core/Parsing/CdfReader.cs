@@ -58,6 +58,12 @@ internal static class CdfReader
         {
             error = ex;
         }
+        catch (ArgumentException ex)
+        {
+            // A character reference XML forbids (&#xD800;, a lone surrogate) passes the lenient reader and fails only
+            // when the text is written out; the loose pass repairs it like any other XML error.
+            error = new XmlException(ex.Message, ex);
+        }
         return new ParsedFeed("cdf", HtmlText.ToPlainText(title), link, entries);
     }
 

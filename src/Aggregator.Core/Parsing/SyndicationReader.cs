@@ -18,15 +18,21 @@ internal static class SyndicationReader
         };
         try
         {
-            using var reader = XmlReader.Create(new StringReader(xml), XmlFeedReader.Settings);
-            formatter.ReadFrom(reader);
+            using (var reader = XmlReader.Create(new StringReader(xml), XmlFeedReader.Settings)) formatter.ReadFrom(reader);
+            return Map(formatter.Feed, version, source);
         }
-        catch (Exception ex) when (ex is XmlException or FormatException or ArgumentException or InvalidOperationException or UriFormatException)
+        // Syndication is strict, and what it cannot take it says in more ways than XmlException (NotSupportedException
+        // for <rss version="2">, an extension element read as text that holds markup...): whatever it rejects, while
+        // reading or while we map what it read, goes to our own reader.
+        catch (Exception ex) when (ex is XmlException or FormatException or ArgumentException or InvalidOperationException
+                                       or UriFormatException or NotSupportedException or System.Runtime.Serialization.SerializationException)
         {
             return null;
         }
+    }
 
-        var feed = formatter.Feed;
+    private static ParsedFeed Map(SyndicationFeed feed, string version, Uri? source)
+    {
         var atom = version == "atom10";
         var entries = feed.Items.Select(item => Map(item, atom, source)).ToList();
         var link = feed.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate");
@@ -147,9 +153,9 @@ internal static class SyndicationReader
         {
             resolved = link.GetAbsoluteUri(); // against xml:base
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or UriFormatException)
         {
-            resolved = null;
+            resolved = null; // no usable xml:base (relative, or not a URI at all): the feed's own URL decides
         }
         return Links.Resolve((resolved ?? link.Uri).OriginalString, source);
     }

@@ -43,6 +43,12 @@ internal sealed class XmlFeedReader
         {
             error = ex;
         }
+        catch (ArgumentException ex)
+        {
+            // A character reference XML forbids (&#xD800;, a lone surrogate) passes the lenient reader and fails only
+            // when the text is written out; the loose pass repairs it like any other XML error.
+            error = new XmlException(ex.Message, ex);
+        }
         return new ParsedFeed(version, HtmlText.ToPlainText(feed._title), feed._link, feed._entries) { Ttl = feed.Ttl() };
     }
 
