@@ -12,8 +12,9 @@ public sealed class NotifierFactory(
     ILoggerFactory loggerFactory,
     TextWriter? consoleOutput = null)
 {
-    /// <summary>Named HttpClient the webhook notifiers use; register it with AddHttpClient(HttpClientName)
-    /// to tune the handler (proxy, redirects). Leave its Timeout above every notifier's Timeout.</summary>
+    /// <summary>Named HttpClient the webhook notifiers use, registered by AddNotifications with redirects off;
+    /// configure it further with AddHttpClient(HttpClientName) (a proxy). Leave its Timeout above every
+    /// notifier's Timeout, and redirects off.</summary>
     public const string HttpClientName = "Aggregator.Notifications.Webhook";
 
     /// <summary>The notifier used when "Notifiers" is empty.</summary>
@@ -22,8 +23,9 @@ public sealed class NotifierFactory(
     public static readonly IReadOnlyList<string> Types = ["smtp", "webhook", "console"];
     public static readonly IReadOnlyList<string> SmtpSecurityValues = ["auto", "starttls", "tls", "none"];
 
-    /// <summary>Builds the notifier. Cheap: webhook notifiers take a fresh HttpClient from the factory, so
-    /// calling this per dispatch round also picks up the factory's handler rotation (DNS changes).</summary>
+    /// <summary>Builds the notifier. AddNotifications builds each configured one once, at start, into the
+    /// <see cref="NotifierRegistry"/>; a webhook notifier keeps the HttpClient it takes from the factory here,
+    /// and an SMTP notifier its kept connection.</summary>
     /// <exception cref="ArgumentException">The options fail <see cref="Validate(string, NotifierOptions)"/>; a bug, as start-up checks them.</exception>
     public INotifier Create(string name, NotifierOptions options)
     {
