@@ -22,16 +22,21 @@ internal static class LanguageDetector
 
     private const int MaxStopWordLength = 8;
 
+    /// <summary>How much of the summary is read: a few sentences tell the script and the common words; a
+    /// whole article would only cost time.</summary>
+    private const int MaxSummaryLength = 400;
+
     public static string? Detect(string? title, string? summary)
     {
+        var head = summary.AsSpan(0, Math.Min(summary?.Length ?? 0, MaxSummaryLength));
         var scripts = new ScriptCounts();
         scripts.Add(title);
-        scripts.Add(summary);
+        scripts.Add(head);
         if (scripts.NonLatinLanguage() is { } language) return language;
         if (scripts.Latin == 0) return null;
         Span<int> votes = stackalloc int[LatinLanguages.Length];
         Vote(title, votes);
-        Vote(summary, votes);
+        Vote(head, votes);
         // Letters only one of these languages writes count as two votes each.
         if (scripts.Turkish > 0) votes[7] += 2;
         if (scripts.SharpS > 0) votes[2] += 2;
@@ -46,11 +51,9 @@ internal static class LanguageDetector
         return best >= 0 && bestVotes >= 2 && bestVotes > second ? LatinLanguages[best] : null;
     }
 
-    private static void Vote(string? text, Span<int> votes)
+    private static void Vote(ReadOnlySpan<char> span, Span<int> votes)
     {
-        if (text is null) return;
         Span<char> lower = stackalloc char[MaxStopWordLength];
-        var span = text.AsSpan();
         var i = 0;
         while (i < span.Length)
         {
@@ -96,9 +99,8 @@ internal static class LanguageDetector
         public int Ukrainian, Belarusian, Serbian, Macedonian, Kazakh, RussianOnly, HardSign, Persian, Urdu;
         public int Turkish, SharpS, PortugueseTilde, SpanishEnye;
 
-        public void Add(string? text)
+        public void Add(ReadOnlySpan<char> text)
         {
-            if (text is null) return;
             foreach (var c in text)
             {
                 switch (c)

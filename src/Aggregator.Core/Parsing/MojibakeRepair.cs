@@ -29,7 +29,7 @@ internal static class MojibakeRepair
     /// are: their attributes are URLs and ids, and a changed id would store an entry a second time.</summary>
     public static string RepairDocument(string document, FeedProblems problems)
     {
-        if (document.AsSpan().IndexOfAnyInRange('\u0080', '\u00FF') < 0) return document;
+        if (!HasCandidate(document)) return document;
         StringBuilder? repaired = null;
         var copied = 0;
         var count = 0;
@@ -96,16 +96,18 @@ internal static class MojibakeRepair
     private static bool ClosesAWord(ReadOnlySpan<char> text, int i) =>
         char.IsUpper(text[i]) && i > 0 && char.IsLetter(text[i - 1]) && text[i + 1] is '\u2019' or '\u201D' or '\u00BB' or '\u203A';
 
-    /// <summary>Whether a lead character is followed by a continuation one anywhere; or a C1 control is there.</summary>
+    /// <summary>Whether there is a C1 control, or a lead character followed by a continuation one: the cheap
+    /// check that lets ordinary documents, accents and all ("Müller", "résumé"), through untouched.</summary>
     private static bool HasCandidate(ReadOnlySpan<char> text)
     {
-        for (var i = text.IndexOfAnyInRange('\u0080', '\u00FF'); i >= 0 && i < text.Length; i++)
+        if (text.IndexOfAnyInRange('\u0080', '\u009F') >= 0) return true;
+        for (var at = 0; ;)
         {
-            var c = text[i];
-            if (c <= '\u009F' && c >= '\u0080') return true;
-            if (c is >= '\u00C2' and <= '\u00F4' && i + 1 < text.Length && Continuation(text[i + 1])) return true;
+            var lead = text[at..].IndexOfAnyInRange('\u00C2', '\u00F4');
+            if (lead < 0) return false;
+            at += lead + 1;
+            if (at < text.Length && Continuation(text[at])) return true;
         }
-        return false;
     }
 
     /// <summary>Replaces every lead character followed by its continuation characters that together are
