@@ -182,8 +182,9 @@ internal static class SyndicationReader
         {
             resolved = link.GetAbsoluteUri(); // against xml:base
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentOutOfRangeException or UriFormatException)
         {
+            // No absolute base (a relative xml:base, no feed URL): the link stays as written, as on our own path.
             resolved = null;
         }
         return Links.Resolve((resolved ?? link.Uri).OriginalString, source);

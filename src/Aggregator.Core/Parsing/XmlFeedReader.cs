@@ -417,9 +417,12 @@ internal sealed class XmlFeedReader
     {
         while (_bases.Count <= depth) _bases.Add(null);
         var parent = depth > 0 ? _bases[depth - 1] : _source;
-        var declared = reader.GetAttribute("base", Xml);
-        _bases[depth] = declared is not null && Uri.TryCreate(parent, declared.Trim(), out var resolved) ? resolved
-            : declared is not null && Uri.TryCreate(declared.Trim(), UriKind.Absolute, out var absolute) ? absolute
+        var declared = reader.GetAttribute("base", Xml)?.Trim();
+        // A relative xml:base with nothing absolute above it is no base: links under it stay as written
+        // (on Unix "/blog/" would parse as an absolute file: URI).
+        _bases[depth] = declared is null ? parent
+            : parent is not null && Uri.TryCreate(parent, declared, out var resolved) ? resolved
+            : !declared.StartsWith('/') && Uri.TryCreate(declared, UriKind.Absolute, out var absolute) ? absolute
             : parent;
     }
 

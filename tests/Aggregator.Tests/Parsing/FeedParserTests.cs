@@ -465,6 +465,11 @@ public abstract class FeedParserTests
         Assert.Equal("news/1", atom.Entries[0].Link);
         var json = Parse("""{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "url": "/posts/1"}]}""");
         Assert.Equal("/posts/1", json.Entries[0].Link);
+        // A relative xml:base is no base either (Syndication threw on it, and "/blog/" read as a file: URI).
+        var relativeBase = Parse("""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/"><title>T</title><entry><id>urn:1</id><title>a</title><link href="post/1"/></entry></feed>""");
+        Assert.Equal("post/1", relativeBase.Entries[0].Link);
+        var rssBase = Parse("""<rss version="2.0" xml:base="/news/"><channel><title>T</title><item><title>a</title><link>x/1</link></item></channel></rss>""");
+        Assert.Equal("x/1", rssBase.Entries[0].Link);
     }
 
     [Fact]
