@@ -24,16 +24,20 @@ internal static class LanguageDetector
 
     /// <summary>How much of the summary is read: a few sentences tell the script and the common words; a
     /// whole article would only cost time.</summary>
-    private const int MaxSummaryLength = 400;
+    private const int MaxSummaryLength = 300;
 
     public static string? Detect(string? title, string? summary)
     {
         var head = summary.AsSpan(0, Math.Min(summary?.Length ?? 0, MaxSummaryLength));
         var scripts = new ScriptCounts();
-        scripts.Add(title);
-        scripts.Add(head);
-        if (scripts.NonLatinLanguage() is { } language) return language;
-        if (scripts.Latin == 0) return null;
+        // All-ASCII text is Latin script (or digits and signs), which the vote alone can tell.
+        if (title.AsSpan().ContainsAnyExceptInRange('\0', '\u007F') || head.ContainsAnyExceptInRange('\0', '\u007F'))
+        {
+            scripts.Add(title);
+            scripts.Add(head);
+            if (scripts.NonLatinLanguage() is { } language) return language;
+            if (scripts.Latin == 0) return null;
+        }
         Span<int> votes = stackalloc int[LatinLanguages.Length];
         Vote(title, votes);
         Vote(head, votes);
