@@ -185,22 +185,13 @@ internal sealed class XmlFeedReader
                 ReadAtomLink(reader, entry, depth);
                 return true;
             case "link" when IsRss(ns) && reader.GetAttribute("href") is not null:
-                ReadAtomLink(reader, entry, depth); // Atom-style links in RSS, which feedparser accepts
+                ReadAtomLink(reader, entry, depth, rss: true); // Atom-style links in RSS, which feedparser accepts
                 return true;
             case "link" when IsRss(ns):
                 entry.Link = Resolve(Text(reader), depth);
                 return true;
-            case "id" when ns == "" && !atom:
-                var id = Text(reader);
-                entry.Id ??= id;
-                return true;
-            case "updated" when ns == "" && !atom:
-                entry.Updated = Text(reader);
-                return true;
-            case "summary" when ns == "" && !atom:
-                var summary = Text(reader);
-                entry.Summary ??= summary;
-                return true;
+            case "id" or "updated" or "summary" when ns == "" && !atom:
+                return ReadAtomInRss(reader, entry);
             case "guid" when IsRss(ns):
                 entry.GuidIsPermaLink = !string.Equals(reader.GetAttribute("isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
                 entry.Id = Text(reader);
@@ -247,6 +238,28 @@ internal sealed class XmlFeedReader
                 return true;
         }
         return ReadExtension(reader, entry);
+    }
+
+    /// <summary>Atom's id, updated and summary, in no namespace, in an RSS item (Podlove's simple-chapters example does
+    /// this), shared with the Syndication path. The RSS guid and description win over them, in either order.</summary>
+    public static bool ReadAtomInRss(XmlReader reader, EntryBuilder entry)
+    {
+        if (reader.NamespaceURI.Length != 0) return false;
+        switch (reader.LocalName)
+        {
+            case "id":
+                var id = Text(reader);
+                entry.Id ??= id;
+                return true;
+            case "updated":
+                entry.Updated = Text(reader);
+                return true;
+            case "summary":
+                var summary = Text(reader);
+                entry.Summary ??= summary;
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Elements of the common extension namespaces (Dublin Core, content:, media:, iTunes), shared
@@ -317,6 +330,8 @@ internal sealed class XmlFeedReader
         reader.Read();
     }
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>An Atom text construct: type text, html, xhtml, or (Atom 0.3 mode, or a MIME type) base64.</summary>
     private static (string? Text, bool IsPlain) AtomText(XmlReader reader)
     {
@@ -330,9 +345,10 @@ internal sealed class XmlFeedReader
         {
             try
             {
-                text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text.Trim()));
+                text = StrictUtf8.GetString(Convert.FromBase64String(text.Trim()));
             }
-            catch (FormatException)
+            // Not base64, or not text once decoded (<title type="application/x-custom">test</title>): the text as written, like feedparser.
+            catch (Exception ex) when (ex is FormatException or System.Text.DecoderFallbackException)
             {
             }
         }
@@ -340,7 +356,8 @@ internal sealed class XmlFeedReader
         return (text, plain && !base64);
     }
 
-    private void ReadAtomLink(XmlReader reader, EntryBuilder entry, int depth)
+    /// <param name="rss">An Atom-style link in an RSS item: like RSS's own &lt;link&gt;, the last alternate one is the link (feedparser).</param>
+    private void ReadAtomLink(XmlReader reader, EntryBuilder entry, int depth, bool rss = false)
     {
         var rel = reader.GetAttribute("rel")?.Trim() ?? "alternate";
         var type = reader.GetAttribute("type")?.Trim().ToLowerInvariant();
@@ -351,7 +368,11 @@ internal sealed class XmlFeedReader
         href = Resolve(href, depth);
         if (rel == "enclosure") entry.AddEnclosure(Enclosure.Create(href, type, length));
         if (rel != "alternate" || href is null) return;
-        if (type is null or "text/html" or "application/xhtml+xml" or "html" or "xhtml") entry.AlternateHtmlLink ??= href;
+        if (type is null or "text/html" or "application/xhtml+xml" or "html" or "xhtml")
+        {
+            if (rss) entry.Link = href;
+            else entry.AlternateHtmlLink ??= href;
+        }
         else entry.AlternateOtherLink ??= href;
     }
 
