@@ -28,7 +28,7 @@ internal static class SyndicationReader
         };
         try
         {
-            using (var reader = XmlReader.Create(new StringReader(xml), XmlFeedReader.Settings)) formatter.ReadFrom(reader);
+            using (var reader = new DepthBoundXmlReader(XmlReader.Create(new StringReader(xml), XmlFeedReader.Settings))) formatter.ReadFrom(reader);
             // Syndication skips an <item> in an Atom feed, which feedparser and our reader take for an entry.
             if (formatter.Feed is ReadFeed { HasStrayItem: true }) return null;
             return Map(formatter.Feed, version, source, unreadable, problems);
@@ -110,7 +110,12 @@ internal static class SyndicationReader
                 entry.ContentIsText = text.Type == "text";
                 break;
             case XmlSyndicationContent xmlContent:
-                using (var reader = xmlContent.GetReaderAtContent()) entry.Content = reader.ReadInnerXml();
+                using (var reader = xmlContent.GetReaderAtContent())
+                {
+                    entry.Content = BoundedMarkup.ReadInner(reader, out var cut);
+                    // Our own reader reads the document instead, keeps the text and says so.
+                    if (cut) throw new XmlException($"markup nested deeper than {BoundedMarkup.MaxDepth} levels");
+                }
                 break;
         }
         var person = item.Authors.LastOrDefault();
@@ -127,7 +132,7 @@ internal static class SyndicationReader
         {
             using var reader = extension.GetReader();
             reader.MoveToContent();
-            XmlFeedReader.ReadExtension(reader, entry);
+            XmlFeedReader.ReadExtension(reader, entry, problems: null);
         }
         return entry;
     }
@@ -159,7 +164,8 @@ internal static class SyndicationReader
         public string? Language { get; private set; }
 
         protected override bool TryParseElement(XmlReader reader, string version) =>
-            XmlFeedReader.ReadExtension(reader, Extensions) || version == SyndicationVersions.Rss20 && XmlFeedReader.ReadAtomInRss(reader, Extensions);
+            XmlFeedReader.ReadExtension(reader, Extensions, problems: null)
+            || version == SyndicationVersions.Rss20 && XmlFeedReader.ReadAtomInRss(reader, Extensions, problems: null);
 
         protected override bool TryParseAttribute(string name, string ns, string value, string version)
         {
