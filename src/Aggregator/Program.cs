@@ -18,7 +18,9 @@ root.Subcommands.Add(OutboxCommand.Create());
 try
 {
     // The host's console lifetime owns Ctrl+C and SIGTERM (graceful stop); System.CommandLine must not race it.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+    // No response files: System.CommandLine would read `search '@hezbollah'` as "take the arguments from the file
+    // hezbollah", and @name is how a query names a term list.
+    return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
 catch (InvalidDataException ex) when (ex.InnerException?.InnerException is System.Text.Json.JsonException json)
 {

@@ -16,4 +16,5 @@ public sealed record ParsedEntry
     public string? ContentHtml { get; init; }
     public IReadOnlyList<string> Categories { get; init; } = [];
     public IReadOnlyList<Enclosure> Enclosures { get; init; } = [];
+    public string? Language { get; init; }
 }

@@ -112,7 +112,7 @@ public sealed partial class FeedRefresher(
             if (backlog || !anyRule) continue;
 
             var matchDocument = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content,
-                entry.Author, entry.Categories, entry.Link, feed.Name));
+                entry.Author, entry.Categories, entry.Link, feed.Name, entry.Language));
             StoryKey? story = null; // computed for the few entries a rule matches
             foreach (var rule in current.RuleIndex.Candidates(matchDocument))
             {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Aggregator.Parsing;
+using Aggregator.Rules;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -10,18 +11,18 @@ namespace Aggregator.Storage;
 /// <summary>The entries table. Deduplication is the UNIQUE (feed_id, entry_key) constraint, not a lookup first.</summary>
 public sealed class EntryStore(Database database)
 {
-    // Bound by position, ?1 to ?15 in this order; see Insert below.
+    // Bound by position, ?1 to ?16 in this order; see Insert below.
     private const string InsertSql = """
         INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
-                             summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                             summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at, language)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
         ON CONFLICT (feed_id, entry_key) DO NOTHING
         RETURNING id
         """;
 
     private static readonly JsonSerializerOptions EnclosureJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>An entry's text columns as UTF-8, from entry_key to fetched_at in table order (null for NULL).
+    /// <summary>An entry's text columns as UTF-8, from entry_key to language in the insert's order (null for NULL).
     /// Built before the writer slot is taken: converting the text (7 KB per entry, when the HTML was always
     /// stored too) was a third of the time a first poll cycle's single writer spent inserting.</summary>
     public sealed class EncodedEntry
@@ -50,6 +51,7 @@ public sealed class EntryStore(Database database)
         Utf8(Iso.ToText(entry.Published ?? entry.Updated)),
         Utf8(Iso.ToText(entry.Updated)),
         Utf8(Iso.ToText(fetchedAt)),
+        Utf8(entry.Language),
     ]);
 
     private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
@@ -89,22 +91,56 @@ public sealed class EntryStore(Database database)
         ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
         """;
 
-    private const string IndexNewEntries = """
-        INSERT INTO entries_fts (rowid, title, summary, content)
-        SELECT id, title, summary, content FROM entries WHERE id > (SELECT last_entry_id FROM search_index) ORDER BY id
+    private const string SelectIndexed = "SELECT last_entry_id FROM search_index";
+
+    private const string SelectUnindexed = """
+        SELECT id, title, summary, content FROM entries WHERE id > @After ORDER BY id LIMIT @Limit
         """;
 
-    private const string MarkIndexed = "UPDATE search_index SET last_entry_id = (SELECT COALESCE(max(id), 0) FROM entries)";
+    private const string InsertIndexWords = "INSERT INTO entries_fts (rowid, words) VALUES (?1, ?2)";
 
-    /// <summary>Adds the entries stored since the last search to the full-text index.</summary>
+    private const string MarkIndexed = "UPDATE search_index SET last_entry_id = @Last";
+
+    /// <summary>Entries indexed per write transaction: the writer slot is let go between batches, so that a poll
+    /// running beside a first search (which indexes every entry) waits for one batch, not for all of them.</summary>
+    private const int IndexBatch = 2000;
+
+    /// <summary>Adds the entries stored since the last search to the full-text index: each entry's words as the
+    /// matcher folds them (<see cref="TextTokens.IndexText"/>), computed before the writer slot is taken.</summary>
     /// <returns>How many entries were indexed.</returns>
     public async Task<int> UpdateSearchIndexAsync(CancellationToken cancellationToken = default)
     {
-        await using var write = await database.BeginWriteAsync(cancellationToken);
-        var indexed = await write.Connection.ExecuteAsync(IndexNewEntries, transaction: write.Transaction);
-        await write.Connection.ExecuteAsync(MarkIndexed, transaction: write.Transaction);
-        await write.CommitAsync(cancellationToken);
-        return indexed;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var after = await connection.ExecuteScalarAsync<long>(SelectIndexed);
+        var indexed = 0;
+        while (true)
+        {
+            var rows = (await connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
+                SelectUnindexed, new { After = after, Limit = IndexBatch })).AsList();
+            if (rows.Count == 0) return indexed;
+            var words = new byte[rows.Count][];
+            for (var i = 0; i < rows.Count; i++) words[i] = Encoding.UTF8.GetBytes(TextTokens.IndexText(rows[i].Title, rows[i].Summary, rows[i].Content));
+
+            await using var write = await database.BeginWriteAsync(cancellationToken);
+            // Another search (another process) may have indexed these meanwhile: go on from where it got to.
+            var now = await write.Connection.ExecuteScalarAsync<long>(SelectIndexed, transaction: write.Transaction);
+            if (now != after)
+            {
+                after = now;
+                continue;
+            }
+            var statement = write.Statement(InsertIndexWords);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                raw.sqlite3_bind_int64(statement, 1, rows[i].Id);
+                raw.sqlite3_bind_text(statement, 2, words[i]);
+                Prepared.Run(write, statement);
+            }
+            after = rows[^1].Id;
+            await write.Connection.ExecuteAsync(MarkIndexed, new { Last = after }, write.Transaction);
+            await write.CommitAsync(cancellationToken);
+            indexed += rows.Count;
+        }
     }
 
     private const string SelectCandidatesNewestFirst = """
@@ -118,13 +154,16 @@ public sealed class EntryStore(Database database)
 
     /// <summary>Newest first, the entries whose title, summary or content holds at least one of the words
     /// (full-text index, as of the last <see cref="UpdateSearchIndexAsync"/>): candidates for a query whose
-    /// required words these are; the caller still matches.</summary>
+    /// required words these are (<see cref="Query.RequiredTextWords"/>: folded, a prefix ending in *); the
+    /// caller still matches.</summary>
     public async IAsyncEnumerable<EntryRow> ScanContainingAnyAsync(IReadOnlySet<string> words, string? feed, DateTimeOffset? since,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        // Each word quoted: FTS5 query syntax (AND, NEAR, *, -) must not apply to the user's words.
-        var match = string.Join(" OR ", words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        // Each word quoted: FTS5 query syntax (AND, NEAR, -) must not apply to the user's words; a prefix is "word"*.
+        var match = string.Join(" OR ", words.Select(w => w.EndsWith('*')
+            ? "\"" + w[..^1].Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*"
+            : "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
         var parameters = new { Match = match, Feed = feed, Since = Iso.ToText(since) };
         await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(SelectCandidatesNewestFirst, parameters).WithCancellation(cancellationToken))
             yield return row;

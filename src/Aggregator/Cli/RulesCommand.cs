@@ -30,13 +30,13 @@ internal static class RulesCommand
             if (await AppHost.PrepareAsync(host, cancellationToken) is { } failed) return failed;
 
             var text = parse.GetValue(target)!;
-            var rule = host.Services.GetRequiredService<ConfigFiles>().Current.Rules
-                .FirstOrDefault(r => string.Equals(r.Name, text, StringComparison.OrdinalIgnoreCase));
+            var config = host.Services.GetRequiredService<ConfigFiles>().Current;
+            var rule = config.Rules.FirstOrDefault(r => string.Equals(r.Name, text, StringComparison.OrdinalIgnoreCase));
             if (rule is null)
             {
                 try
                 {
-                    rule = new Rule("(query)", Query.Parse(text), null, [], []);
+                    rule = new Rule("(query)", Query.Parse(text, config.Terms), null, [], []);
                 }
                 catch (QuerySyntaxException ex)
                 {
