@@ -6,10 +6,18 @@ namespace Aggregator.Rules;
 /// juxtaposition), OR. Every error names the column and what was expected there.</summary>
 internal sealed class QueryParser
 {
+    /// <summary>Parentheses and NOT / - nested deeper than this are refused: each level is a call here and in
+    /// matching, and 8,000 of them overflowed the stack, which no handler can catch.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Longer queries are refused before they are read; long lists of spellings belong in a term list.</summary>
+    public const int MaxLength = 10_000;
+
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
     private readonly List<QueryToken> _tokens;
     private readonly TermLists _terms;
     private int _next;
+    private int _depth;
     private Fields _fields = Fields.Text;
 
     private QueryParser(List<QueryToken> tokens, TermLists terms)
@@ -21,6 +29,8 @@ internal sealed class QueryParser
     public static QueryNode Parse(string query, TermLists terms)
     {
         if (string.IsNullOrWhiteSpace(query)) throw new QuerySyntaxException("empty query; write words, \"phrases\", AND, OR, NOT", 1);
+        if (query.Length > MaxLength)
+            throw new QuerySyntaxException($"query of {query.Length:N0} characters is longer than {MaxLength:N0} at column {MaxLength + 1}; put long lists of spellings in a term list (\"terms\" in rules.json)", MaxLength + 1);
         var parser = new QueryParser(QueryLexer.Tokenize(query), terms);
         var node = parser.ParseOr();
         var rest = parser.Peek;
@@ -72,9 +82,18 @@ internal sealed class QueryParser
         {
             Take();
             if (!StartsTerm(Peek.Kind)) throw Unexpected(Peek, $"a term after {token.Text}");
-            return new NotNode(ParseUnary());
+            Enter(token, "NOT and -");
+            var inner = ParseUnary();
+            _depth--;
+            return new NotNode(inner);
         }
         return ParseNear();
+    }
+
+    private void Enter(QueryToken token, string what)
+    {
+        if (++_depth > MaxDepth)
+            throw new QuerySyntaxException($"{what} nested deeper than {MaxDepth} at column {token.Column}; write the query flatter", token.Column);
     }
 
     private QueryNode ParseNear()
@@ -114,7 +133,9 @@ internal sealed class QueryParser
             case QueryTokenKind.LeftParen:
             {
                 if (Peek.Kind == QueryTokenKind.RightParen) throw new QuerySyntaxException($"empty parentheses at column {token.Column}", token.Column);
+                Enter(token, "parentheses");
                 var inner = ParseOr();
+                _depth--;
                 if (Peek.Kind != QueryTokenKind.RightParen)
                     throw Peek.Kind == QueryTokenKind.End
                         ? new QuerySyntaxException($"missing ')' for the '(' at column {token.Column}", token.Column)
