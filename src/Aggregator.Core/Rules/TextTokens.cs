@@ -85,13 +85,19 @@ public static class TextTokens
 
     public static string Fold(ReadOnlySpan<char> word)
     {
-        var ascii = true;
         foreach (var c in word)
         {
-            if (c > 0x7F) { ascii = false; break; }
+            if (c > 0x7F) return FoldNonAscii(word);
         }
-        if (ascii) return word.ToString().ToLowerInvariant();
-        return FoldByTable(word) ?? FoldByDecomposition(word);
+        return word.ToString().ToLowerInvariant();
+    }
+
+    // Apart from the ASCII path above, so that one stays small enough to be inlined where words are split.
+    private static string FoldNonAscii(ReadOnlySpan<char> word)
+    {
+        if (word.Length > 128) return FoldByDecomposition(word);
+        Span<char> buffer = stackalloc char[word.Length]; // folding never lengthens a word
+        return FoldInto(word, buffer) is >= 0 and var length ? new string(buffer[..length]) : FoldByDecomposition(word);
     }
 
     // What each char of Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac and Thaana (U+0080 to U+07FF, and
@@ -134,20 +140,21 @@ public static class TextTokens
         return table;
     }
 
-    /// <returns>Null when a char needs the decomposition path.</returns>
-    private static string? FoldByTable(ReadOnlySpan<char> word)
+    /// <summary>Folds <paramref name="word"/> into <paramref name="destination"/> by the letter table, without allocating.</summary>
+    /// <returns>The folded length, or -1 when a char needs the decomposition path or the word does not fit.</returns>
+    private static int FoldInto(ReadOnlySpan<char> word, Span<char> destination)
     {
-        Span<char> buffer = word.Length <= 128 ? stackalloc char[word.Length] : new char[word.Length];
+        if (word.Length > destination.Length) return -1;
         var length = 0;
         foreach (var c in word)
         {
             if (c is ZeroWidthNonJoiner or ZeroWidthJoiner) continue;
-            if (c >= Folded.Length) return null;
+            if (c >= Folded.Length) return -1;
             var folded = Folded[c];
-            if (folded is Slow or NotInWords) return null;
-            if (folded != '\0') buffer[length++] = folded;
+            if (folded is Slow or NotInWords) return -1;
+            if (folded != '\0') destination[length++] = folded;
         }
-        return new string(buffer[..length]);
+        return length;
     }
 
     internal static string FoldByDecomposition(ReadOnlySpan<char> word)
@@ -248,13 +255,21 @@ public static class TextTokens
     public static string IndexText(params ReadOnlySpan<string?> texts)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var known = seen.GetAlternateLookup<ReadOnlySpan<char>>();
         var line = new StringBuilder();
+        Span<char> buffer = stackalloc char[128];
         foreach (var text in texts)
         {
-            foreach (var word in Split(text))
+            if (string.IsNullOrEmpty(text)) continue;
+            foreach (var (start, length) in Words(text))
             {
-                Add(word);
-                if (StrippedForms(word) is not { } forms) continue;
+                // A word seen before costs no string: an article repeats most of its words.
+                var word = text.AsSpan(start, length);
+                var folded = FoldInto(word, buffer) is >= 0 and var n ? buffer[..n] : Fold(word).AsSpan();
+                if (folded.Length == 0 || known.Contains(folded)) continue;
+                var added = folded.ToString();
+                Add(added);
+                if (StrippedForms(added) is not { } forms) continue;
                 foreach (var form in forms) Add(form);
             }
         }

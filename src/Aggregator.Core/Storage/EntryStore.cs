@@ -113,13 +113,15 @@ public sealed class EntryStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var after = await connection.ExecuteScalarAsync<long>(SelectIndexed);
         var indexed = 0;
+        var rows = new List<(long Id, byte[] Words)>(IndexBatch);
         while (true)
         {
-            var rows = (await connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
-                SelectUnindexed, new { After = after, Limit = IndexBatch })).AsList();
+            // Row by row, keeping only the words: an entry's text dies young instead of waiting for the batch.
+            rows.Clear();
+            await foreach (var row in connection.QueryUnbufferedAsync<(long Id, string? Title, string? Summary, string? Content)>(
+                SelectUnindexed, new { After = after, Limit = IndexBatch }).WithCancellation(cancellationToken))
+                rows.Add((row.Id, Encoding.UTF8.GetBytes(TextTokens.IndexText(row.Title, row.Summary, row.Content))));
             if (rows.Count == 0) return indexed;
-            var words = new byte[rows.Count][];
-            for (var i = 0; i < rows.Count; i++) words[i] = Encoding.UTF8.GetBytes(TextTokens.IndexText(rows[i].Title, rows[i].Summary, rows[i].Content));
 
             await using var write = await database.BeginWriteAsync(cancellationToken);
             // Another search (another process) may have indexed these meanwhile: go on from where it got to.
@@ -130,10 +132,10 @@ public sealed class EntryStore(Database database)
                 continue;
             }
             var statement = write.Statement(InsertIndexWords);
-            for (var i = 0; i < rows.Count; i++)
+            foreach (var (id, words) in rows)
             {
-                raw.sqlite3_bind_int64(statement, 1, rows[i].Id);
-                raw.sqlite3_bind_text(statement, 2, words[i]);
+                raw.sqlite3_bind_int64(statement, 1, id);
+                raw.sqlite3_bind_text(statement, 2, words);
                 Prepared.Run(write, statement);
             }
             after = rows[^1].Id;
