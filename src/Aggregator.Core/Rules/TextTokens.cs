@@ -76,7 +76,7 @@ public static class TextTokens
     /// <summary>A letter, digit or combining mark that continues a word; ideographs are words of their own.</summary>
     private static bool IsWordChar(char c) => c < 0x80
         ? char.IsAsciiLetterOrDigit(c)
-        : c < Folded.Length ? Folded[c] != NotInWords : IsLetterDigitOrMark(c);
+        : c < Folded.Length ? Lookup(c) != NotInWords : IsLetterDigitOrMark(c);
 
     private static bool IsLetterDigitOrMark(char c) => !IsIdeograph(c)
         && (char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark);
@@ -101,43 +101,39 @@ public static class TextTokens
     }
 
     // What each char of Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac and Thaana (U+0080 to U+07FF, and
-    // U+1E00 to U+1FFF) folds to on its own: '\0' when it folds away (a mark, tatweel), Slow when it needs the
-    // decomposition path. Built once from FoldByDecomposition itself, so both paths give the same words; the table
-    // makes a Russian or Arabic word cost a lookup per letter instead of two Unicode normalisations, which made
-    // tokenising such an entry seven times slower than an English one. Letter by letter is the same as the whole
-    // word here because no two letters of these scripts compose into one (as Hangul jamo or Indic vowel signs do,
-    // which are left to the decomposition path).
-    // Chars that are no part of a word (spaces, punctuation) are marked too, so that splitting looks them up here.
+    // U+1E00 to U+1FFF) folds to on its own: Dropped when it folds away (a mark, tatweel), Slow when it needs the
+    // decomposition path, NotInWords for spaces and punctuation. Each entry is computed the first time its char is
+    // met, by FoldByDecomposition itself, so both paths give the same words, and a process that reads only ASCII
+    // never normalises anything. The table makes a Russian or Arabic word cost a lookup per letter instead of two
+    // Unicode normalisations, which made tokenising such an entry seven times slower than an English one. Letter
+    // by letter is the same as the whole word here because no two letters of these scripts compose into one (as
+    // Hangul jamo or Indic vowel signs do, which are left to the decomposition path).
+    private const char Unknown = '\0';
+    private const char Dropped = '\uFFFD';
     private const char Slow = '\uFFFF';
     private const char NotInWords = '\uFFFE';
-    private static readonly char[] Folded = BuildTable();
+    private static readonly char[] Folded = new char[0x2000];
 
-    private static char[] BuildTable()
+    /// <summary>The table's entry for <paramref name="c"/> (below U+2000), computed on first use. Threads that meet a
+    /// char at once compute the same value; a char is written whole.</summary>
+    private static char Lookup(char c)
     {
-        var table = new char[0x2000];
-        for (var c = 0; c < table.Length; c++)
+        var folded = Folded[c];
+        return folded != Unknown ? folded : Folded[c] = Classify(c);
+    }
+
+    private static char Classify(char c)
+    {
+        if (!IsLetterDigitOrMark(c)) return NotInWords;
+        if (c is >= '\u0800' and < '\u1E00' or '\u06D5') return Slow; // ە followed by a separate hamza is ۀ: a pair
+        var single = c.ToString();
+        var folded = FoldByDecomposition(single);
+        return folded.Length switch
         {
-            if (!IsLetterDigitOrMark((char)c))
-            {
-                table[c] = NotInWords;
-                continue;
-            }
-            if (c is >= 0x0800 and < 0x1E00)
-            {
-                table[c] = Slow;
-                continue;
-            }
-            var single = ((char)c).ToString();
-            var folded = FoldByDecomposition(single);
-            table[c] = folded.Length switch
-            {
-                0 => '\0',
-                1 when single.IsNormalized(NormalizationForm.FormC) => folded[0],
-                _ => Slow,
-            };
-        }
-        table['\u06D5'] = Slow; // ە followed by a separate hamza is ۀ: the decomposition path sees the pair
-        return table;
+            0 => Dropped,
+            1 when single.IsNormalized(NormalizationForm.FormC) => folded[0],
+            _ => Slow,
+        };
     }
 
     /// <summary>Folds <paramref name="word"/> into <paramref name="destination"/> by the letter table, without allocating.</summary>
@@ -150,9 +146,9 @@ public static class TextTokens
         {
             if (c is ZeroWidthNonJoiner or ZeroWidthJoiner) continue;
             if (c >= Folded.Length) return -1;
-            var folded = Folded[c];
+            var folded = Lookup(c);
             if (folded is Slow or NotInWords) return -1;
-            if (folded != '\0') destination[length++] = folded;
+            if (folded != Dropped) destination[length++] = folded;
         }
         return length;
     }
