@@ -209,14 +209,11 @@ public static class TextTokens
         return [.. prefixes.OrderBy(p => p.Length)];
     }
 
-    /// <summary>The Arabic prefixes this folds away from entry words (<see cref="StrippedForms"/>), for docs and tests.</summary>
-    public static IReadOnlyList<string> ArabicPrefixList => ArabicPrefixes;
-
     /// <summary>A folded entry word without each Arabic attached prefix it starts with, where at least three letters
     /// remain (so ولد "boy" keeps its و: لد is no word to match), and with its article where لل stands for ل + ال;
-    /// null for almost every word. The stripped forms
-    /// stand at the word's own position, beside it: a query word (never stripped) matches either, so إيران finds
-    /// وإيران and لإيران, and phrases and NEAR still count positions as written.</summary>
+    /// null for almost every word. The stripped forms stand at the word's own position, beside it: a query word
+    /// (never stripped) matches either, so إيران finds وإيران and لإيران, and phrases and NEAR still count
+    /// positions as written.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static string[]? StrippedForms(string folded) =>
         // Every prefix starts with one of these letters: inlined, this costs any other word two comparisons.
