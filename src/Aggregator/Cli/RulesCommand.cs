@@ -43,7 +43,7 @@ internal static class RulesCommand
                     if (!parse.GetValue(asQuery)) await Console.Error.WriteLineAsync($"\"{text}\" is no rule in config/rules.json; testing it as a query.");
                     try
                     {
-                        rule = new Rule("(query)", Query.Parse(text), null, [], []);
+                        rule = new Rule("(query)", Query.Parse(text, host.Services.GetRequiredService<ConfigFiles>().Current.Terms), null, [], []);
                     }
                     catch (QuerySyntaxException ex)
                     {
