@@ -4,6 +4,7 @@ using Aggregator.Tests.Support;
 namespace Aggregator.Tests.EndToEnd;
 
 /// <summary>`aggregator run` as a background service: polls on its schedule, alerts, and stops cleanly on SIGTERM.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class ServiceTests : IAsyncLifetime
 {
     private readonly ContentRoot _root = new();
