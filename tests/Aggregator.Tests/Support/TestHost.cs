@@ -70,6 +70,10 @@ public sealed class TestHost : IAsyncDisposable
         return await PollCommand.PollAsync(Services, feeds, finished: null, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>What the service's poll job does at each Polling:Tick: poll the feeds that are due now.</summary>
+    public Task<IReadOnlyList<RefreshReport>> PollDueAsync() =>
+        Services.GetRequiredService<PollCycle>().RunDueAsync(TestContext.Current.CancellationToken);
+
     /// <summary>What the service's delivery job does at each Delivery:Tick: send whatever the outbox says is due now.</summary>
     public Task<DrainReport> DrainAsync() =>
         Services.GetRequiredService<OutboxDispatcher>().DrainAsync(TestContext.Current.CancellationToken);
