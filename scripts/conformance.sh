@@ -4,6 +4,10 @@
 # Runs `aggregator parse --json` once over every file (one process), splits its JSON Lines into
 # OUT/F.json (or OUT/F.error), and runs the corpus's compare.py. Prints its table and last line:
 #   entries agree: X/Y (P%), files crashed: C, version agree: V/F
+# then (scripts/conformance-listed.py) the listed differences that no longer occur as listed, and a last line
+# with the figure once the differences where we are right (scripts/conformance-differences.tsv, exactly as
+# listed) count as agreeing; see docs/parsing.md. --verbose also lists the differences that are not listed.
+# OUT (default a new temporary directory) and AGG_PUBLISH (default /tmp/aggregator-publish) say where to write.
 # The corpus is not part of this repository: without an argument it is looked for in ${SHARED:-../shared}/feed-corpus.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,5 +36,6 @@ for line in open(os.path.join(out, "all.jsonl"), encoding="utf-8"):
     else:
         json.dump(doc, open(os.path.join(out, name + ".json"), "w", encoding="utf-8"), ensure_ascii=False)
 PYEOF
+echo "outputs: $out" >&2
 /usr/bin/python3 "$corpus/compare.py" "$corpus/golden" "$out" "$@"
-echo "outputs: $out"
+/usr/bin/python3 "$repo/scripts/conformance-listed.py" "$corpus" "$out" "$repo/scripts/conformance-differences.tsv" "$@"

@@ -43,13 +43,13 @@ internal static class CdfReader
                 }
                 if (Is(reader, "item"))
                 {
-                    entries.Add(ReadItem(reader, bases.Count > 0 ? bases.Peek() : source));
+                    entries.Add(ReadItem(reader, bases.Count > 0 ? bases.Peek() : source, problems));
                     reader.Read();
                     continue;
                 }
                 if (Is(reader, "title") && bases.Count == 1 && title is null)
                 {
-                    title = XmlFeedReader.Text(reader);
+                    title = XmlFeedReader.Text(reader, problems);
                     continue;
                 }
                 reader.Read();
@@ -71,7 +71,7 @@ internal static class CdfReader
     }
 
     /// <summary>Reads the item up to its end tag (or, when empty, its start tag) and leaves the reader there.</summary>
-    private static EntryBuilder ReadItem(XmlReader reader, Uri? baseUri)
+    private static EntryBuilder ReadItem(XmlReader reader, Uri? baseUri, FeedProblems problems)
     {
         var entry = new EntryBuilder
         {
@@ -84,9 +84,9 @@ internal static class CdfReader
         while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
         {
             if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1 && Is(reader, "title"))
-                entry.Title = XmlFeedReader.Text(reader);
+                entry.Title = XmlFeedReader.Text(reader, problems);
             else if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1 && Is(reader, "abstract"))
-                entry.Summary = XmlFeedReader.Text(reader);
+                entry.Summary = XmlFeedReader.Text(reader, problems);
             else
                 reader.Read();
         }

@@ -151,12 +151,22 @@ public sealed class FeedParser
     private static bool IsEntityBomb(XmlException? error) =>
         error is not null && error.Message.Contains(nameof(XmlReaderSettings.MaxCharactersFromEntities), StringComparison.Ordinal);
 
-    /// <summary>The XML error as the reader said it, with its line and column.</summary>
-    private static string Describe(XmlException? error) =>
-        error is null ? "unreadable XML"
-            : IsEntityBomb(error)
-                ? $"refused: the document's own entities expand past {XmlFeedReader.MaxEntityCharacters / 1024} K characters (an entity-expansion bomb) at line {error.LineNumber}, column {error.LinePosition}"
-                : $"XML error at line {error.LineNumber}, column {error.LinePosition}: {error.Message.Split(" Line ")[0]}";
+    /// <summary>The XML error as the reader said it, with its line and column, its message cut at
+    /// <see cref="MaxXmlMessageLength"/> characters.</summary>
+    private static string Describe(XmlException? error)
+    {
+        if (error is null) return "unreadable XML";
+        if (IsEntityBomb(error))
+            return $"refused: the document's own entities expand past {XmlFeedReader.MaxEntityCharacters / 1024} K characters (an entity-expansion bomb) at line {error.LineNumber}, column {error.LinePosition}";
+        var message = error.Message;
+        var position = message.IndexOf(" Line ", StringComparison.Ordinal);
+        if (position >= 0) message = message[..position];
+        return $"XML error at line {error.LineNumber}, column {error.LinePosition}: {FeedProblems.Shorten(message, MaxXmlMessageLength)}";
+    }
+
+    /// <summary>The reader's message names every element left open ("The following elements are not closed: b, b,
+    /// b, …"), as long as the document makes it; this much says what broke and leaves room for the rest of a problem.</summary>
+    private const int MaxXmlMessageLength = 120;
 
     private static string Excerpt(string text)
     {

@@ -19,8 +19,12 @@ internal sealed class FeedProblems
             _more++;
             return;
         }
-        _problems.Add(problem.Length <= MaxLength ? problem : string.Concat(problem.AsSpan(0, MaxLength - 1), "…"));
+        _problems.Add(Shorten(problem, MaxLength));
     }
+
+    /// <summary>The text, cut to at most <paramref name="maxLength"/> characters with "…" at the end when longer.</summary>
+    public static string Shorten(string text, int maxLength) =>
+        text.Length <= maxLength ? text : string.Concat(text.AsSpan(0, maxLength - 1), "…");
 
     /// <summary>Adds another list's problems, and its count of those beyond the bound.</summary>
     public void Merge(FeedProblems other)

@@ -28,7 +28,9 @@ internal static class SyndicationReader
         };
         try
         {
-            using (var reader = XmlReader.Create(new StringReader(xml), XmlFeedReader.Settings)) formatter.ReadFrom(reader);
+            using (var reader = new DepthBoundXmlReader(XmlReader.Create(new StringReader(xml), XmlFeedReader.Settings))) formatter.ReadFrom(reader);
+            // Syndication skips an <item> in an Atom feed, which feedparser and our reader take for an entry.
+            if (formatter.Feed is ReadFeed { HasStrayItem: true }) return null;
             return Map(formatter.Feed, version, source, unreadable, problems);
         }
         // Syndication is strict, and what it cannot take it says in more ways than XmlException (NotSupportedException
@@ -47,7 +49,7 @@ internal static class SyndicationReader
         var language = LanguageTag.Primary(feed.Language);
         var entries = new List<ParsedEntry>();
         foreach (var item in feed.Items) entries.Add(Map(item, atom, source, unreadable).Build(problems, entries.Count + 1, language));
-        var link = feed.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate");
+        var link = feed.Links.Select(l => atom ? l : RssLink(l)).FirstOrDefault(l => l.RelationshipType is null or "alternate");
         string? ttl = null, period = null, frequency = null;
         foreach (var extension in feed.ElementExtensions)
         {
@@ -80,8 +82,9 @@ internal static class SyndicationReader
             Published = Date(item.PublishDate, unreadable),
             Updated = Date(item.LastUpdatedTime, unreadable),
         };
-        foreach (var link in item.Links)
+        foreach (var itemLink in item.Links)
         {
+            var link = atom ? itemLink : RssLink(itemLink);
             if (link.RelationshipType == "enclosure")
                 entry.AddEnclosure(Enclosure.Create(Absolute(link, source), link.MediaType, link.Length > 0 ? link.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
             if (link.RelationshipType is not (null or "alternate")) continue;
@@ -92,8 +95,9 @@ internal static class SyndicationReader
                 continue;
             }
             var href = Absolute(link, source);
-            if (link.MediaType is null or "text/html" or "application/xhtml+xml") entry.AlternateHtmlLink ??= href;
-            else entry.AlternateOtherLink ??= href;
+            if (link.MediaType is not (null or "text/html" or "application/xhtml+xml")) entry.AlternateOtherLink ??= href;
+            else if (atom) entry.AlternateHtmlLink ??= href;
+            else entry.Link = href ?? entry.Link; // RSS: the last <link> is the link, as on our own path (feedparser)
         }
         switch (item.Content)
         {
@@ -106,7 +110,12 @@ internal static class SyndicationReader
                 entry.ContentIsText = text.Type == "text";
                 break;
             case XmlSyndicationContent xmlContent:
-                using (var reader = xmlContent.GetReaderAtContent()) entry.Content = reader.ReadInnerXml();
+                using (var reader = xmlContent.GetReaderAtContent())
+                {
+                    entry.Content = BoundedMarkup.ReadInner(reader, out var cut);
+                    // Our own reader reads the document instead, keeps the text and says so.
+                    if (cut) throw new XmlException($"markup nested deeper than {BoundedMarkup.MaxDepth} levels");
+                }
                 break;
         }
         var person = item.Authors.LastOrDefault();
@@ -123,7 +132,7 @@ internal static class SyndicationReader
         {
             using var reader = extension.GetReader();
             reader.MoveToContent();
-            XmlFeedReader.ReadExtension(reader, entry);
+            XmlFeedReader.ReadExtension(reader, entry, problems: null);
         }
         return entry;
     }
@@ -132,6 +141,7 @@ internal static class SyndicationReader
     /// <see cref="XmlFeedReader.ReadExtension"/> applies them on our own path.</summary>
     private static void Merge(EntryBuilder extensions, EntryBuilder entry)
     {
+        entry.Id ??= extensions.Id;
         if (extensions.Content is not null) (entry.Content, entry.ContentIsText) = (extensions.Content, false);
         entry.FallbackTitle ??= extensions.FallbackTitle;
         entry.Summary ??= extensions.Summary;
@@ -153,7 +163,9 @@ internal static class SyndicationReader
         /// <summary>The entry's own xml:lang, which the formatter hands over as an unknown attribute.</summary>
         public string? Language { get; private set; }
 
-        protected override bool TryParseElement(XmlReader reader, string version) => XmlFeedReader.ReadExtension(reader, Extensions);
+        protected override bool TryParseElement(XmlReader reader, string version) =>
+            XmlFeedReader.ReadExtension(reader, Extensions, problems: null)
+            || version == SyndicationVersions.Rss20 && XmlFeedReader.ReadAtomInRss(reader, Extensions, problems: null);
 
         protected override bool TryParseAttribute(string name, string ns, string value, string version)
         {
@@ -166,7 +178,30 @@ internal static class SyndicationReader
     /// <summary>Makes the formatters create <see cref="ReadItem"/>s.</summary>
     private sealed class ReadFeed : SyndicationFeed
     {
+        /// <summary>An &lt;item&gt; among an Atom feed's elements.</summary>
+        public bool HasStrayItem { get; private set; }
+
         protected override SyndicationItem CreateItem() => new ReadItem();
+
+        protected override bool TryParseElement(XmlReader reader, string version)
+        {
+            HasStrayItem |= version == SyndicationVersions.Atom10 && reader.LocalName == "item";
+            return false;
+        }
+    }
+
+    /// <summary>The RSS formatter reads an Atom-style &lt;link href="…" rel="…" type="…"/&gt; as an alternate link with
+    /// an empty URI and keeps its attributes aside; this is the link it describes.</summary>
+    private static SyndicationLink RssLink(SyndicationLink link)
+    {
+        if (link.Uri is not { OriginalString.Length: 0 }) return link;
+        string? Attribute(string name) => link.AttributeExtensions.TryGetValue(new XmlQualifiedName(name), out var value) ? value.Trim() : null;
+        if (Attribute("href") is not { } href) return link;
+        return new SyndicationLink(new Uri(href, UriKind.RelativeOrAbsolute), Attribute("rel") ?? "alternate", null, Attribute("type")?.ToLowerInvariant(),
+            long.TryParse(Attribute("length"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length) ? length : 0)
+        {
+            BaseUri = link.BaseUri,
+        };
     }
 
     private static string Value(SyndicationElementExtension extension)

@@ -10,6 +10,7 @@ internal sealed class XmlFeedReader
     private readonly List<EntryBuilder> _entries = [];
     private readonly List<Uri?> _bases = [];
     private readonly Uri? _source;
+    private readonly FeedProblems _problems;
     private string? _title;
     private string? _link;
     private string? _ttl;
@@ -17,7 +18,7 @@ internal sealed class XmlFeedReader
     private string? _updateFrequency;
     private string? _language;
 
-    private XmlFeedReader(Uri? source) => _source = source;
+    private XmlFeedReader(Uri? source, FeedProblems problems) => (_source, _problems) = (source, problems);
 
     public static XmlReaderSettings Settings { get; } = new()
     {
@@ -39,10 +40,10 @@ internal sealed class XmlFeedReader
 
     /// <summary>Reads what it can: every entry whose end tag was read. <paramref name="error"/> is the XML
     /// error that stopped it, if any.</summary>
-    /// <param name="problems">Where unreadable dates are reported.</param>
+    /// <param name="problems">Where unreadable dates and markup nested too deep are reported.</param>
     public static ParsedFeed Read(XmlReader reader, string version, Uri? source, FeedProblems problems, out XmlException? error)
     {
-        var feed = new XmlFeedReader(source);
+        var feed = new XmlFeedReader(source, problems);
         error = null;
         try
         {
@@ -113,12 +114,12 @@ internal sealed class XmlFeedReader
         switch (name)
         {
             case "title" when (IsRss(ns) || IsAtom(ns)) && _title is null:
-                _title = Text(reader);
+                _title = Text(reader, _problems);
                 return true;
             case "link" when IsRss(ns) && _link is null:
                 var href = reader.GetAttribute("href");
                 if (href is not null) reader.Skip();
-                _link = Resolve(href ?? Text(reader), depth);
+                _link = Resolve(href ?? Text(reader, _problems), depth);
                 return true;
             case "link" when IsAtom(ns):
                 var rel = reader.GetAttribute("rel") ?? "alternate";
@@ -126,17 +127,17 @@ internal sealed class XmlFeedReader
                 reader.Skip();
                 return true;
             case "ttl" when IsRss(ns):
-                _ttl = Text(reader);
+                _ttl = Text(reader, _problems);
                 return true;
             case "language" when IsRss(ns) || ns == DublinCore:
-                var language = Text(reader);
+                var language = Text(reader, _problems);
                 if (LanguageTag.Primary(language) is not null) _language = language;
                 return true;
             case "updatePeriod" when ns == Syndication:
-                _updatePeriod = Text(reader);
+                _updatePeriod = Text(reader, _problems);
                 return true;
             case "updateFrequency" when ns == Syndication:
-                _updateFrequency = Text(reader);
+                _updateFrequency = Text(reader, _problems);
                 return true;
         }
         return false;
@@ -179,129 +180,142 @@ internal sealed class XmlFeedReader
         switch (reader.LocalName)
         {
             case "title" when IsRss(ns) || IsAtom(ns):
-                (entry.Title, entry.TitleIsText) = IsAtom(ns) ? AtomText(reader) : (Text(reader), false);
+                (entry.Title, entry.TitleIsText) = IsAtom(ns) ? AtomText(reader, _problems) : (Text(reader, _problems), false);
                 return true;
             case "link" when IsAtom(ns) || (atom && ns == ""):
                 ReadAtomLink(reader, entry, depth);
                 return true;
             case "link" when IsRss(ns) && reader.GetAttribute("href") is not null:
-                ReadAtomLink(reader, entry, depth); // Atom-style links in RSS, which feedparser accepts
+                ReadAtomLink(reader, entry, depth, rss: true); // Atom-style links in RSS, which feedparser accepts
                 return true;
             case "link" when IsRss(ns):
-                entry.Link = Resolve(Text(reader), depth);
+                entry.Link = Resolve(Text(reader, _problems), depth);
                 return true;
-            case "id" when ns == "" && !atom:
-                var id = Text(reader);
-                entry.Id ??= id;
-                return true;
-            case "updated" when ns == "" && !atom:
-                entry.Updated = Text(reader);
-                return true;
-            case "summary" when ns == "" && !atom:
-                var summary = Text(reader);
-                entry.Summary ??= summary;
-                return true;
+            case "id" or "updated" or "summary" when ns == "" && !atom:
+                return ReadAtomInRss(reader, entry, _problems);
             case "guid" when IsRss(ns):
                 entry.GuidIsPermaLink = !string.Equals(reader.GetAttribute("isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
-                entry.Id = Text(reader);
+                entry.Id = Text(reader, _problems);
                 return true;
             case "id" when IsAtom(ns):
                 // feedparser treats an Atom id like a permalink guid: the link when there is no other.
                 entry.GuidIsPermaLink = true;
-                entry.Id = Text(reader);
+                entry.Id = Text(reader, _problems);
                 return true;
             case "description" when IsRss(ns):
-                entry.Summary = Text(reader);
+                entry.Summary = Text(reader, _problems);
                 return true;
             case "summary" when IsAtom(ns):
-                (entry.Summary, entry.SummaryIsText) = AtomText(reader);
+                (entry.Summary, entry.SummaryIsText) = AtomText(reader, _problems);
                 return true;
             case "content" when IsAtom(ns):
-                (entry.Content, entry.ContentIsText) = AtomText(reader);
+                (entry.Content, entry.ContentIsText) = AtomText(reader, _problems);
                 return true;
             case "pubDate" when IsRss(ns):
             case "published" when IsAtom(ns):
             case "issued" when IsAtom(ns):
-                entry.Published = Text(reader);
+                entry.Published = Text(reader, _problems);
                 return true;
             case "updated" when IsAtom(ns):
             case "modified" when IsAtom(ns):
-                entry.Updated = Text(reader);
+                entry.Updated = Text(reader, _problems);
                 return true;
             case "author" when IsAtom(ns):
-                entry.Author = AtomPerson(reader) ?? entry.Author;
+                entry.Author = AtomPerson(reader, _problems) ?? entry.Author;
                 return true;
             case "author" when IsRss(ns):
-                entry.Author = Text(reader) ?? entry.Author;
+                entry.Author = Text(reader, _problems) ?? entry.Author;
                 return true;
             case "category" when IsAtom(ns):
                 if (reader.GetAttribute("term") is { Length: > 0 } term) entry.Categories.Add(term.Trim());
                 reader.Skip();
                 return true;
             case "category" when IsRss(ns):
-                if (HtmlText.Collapse(Text(reader)) is { } category) entry.Categories.Add(category);
+                if (HtmlText.Collapse(Text(reader, _problems)) is { } category) entry.Categories.Add(category);
                 return true;
             case "enclosure" when IsRss(ns):
                 entry.AddEnclosure(Enclosure.Create(Resolve(reader.GetAttribute("url"), depth), reader.GetAttribute("type"), reader.GetAttribute("length")));
                 reader.Skip();
                 return true;
         }
-        return ReadExtension(reader, entry);
+        return ReadExtension(reader, entry, _problems);
     }
 
-    /// <summary>Elements of the common extension namespaces (Dublin Core, content:, media:, iTunes), shared
-    /// with the Syndication path so both read them the same way. Consumes the element when it returns true.</summary>
-    public static bool ReadExtension(XmlReader reader, EntryBuilder entry)
+    /// <summary>Atom's id, updated and summary, in no namespace, in an RSS item (Podlove's simple-chapters example does
+    /// this), shared with the Syndication path. The RSS guid and description win over them, in either order.</summary>
+    public static bool ReadAtomInRss(XmlReader reader, EntryBuilder entry, FeedProblems? problems)
     {
-        switch (reader.NamespaceURI, reader.LocalName)
+        if (reader.NamespaceURI.Length != 0) return false;
+        switch (reader.LocalName)
         {
-            case (Content, "encoded"):
-                entry.Content = Text(reader);
-                entry.ContentIsText = false;
+            case "id":
+                var id = Text(reader, problems);
+                entry.Id ??= id;
                 return true;
-            case (DublinCore, "title"):
-            case (Media, "title"):
-                var title = Text(reader);
-                entry.FallbackTitle ??= title;
+            case "updated":
+                entry.Updated = Text(reader, problems);
                 return true;
-            case (DublinCore, "language"):
-                var language = Text(reader);
-                if (LanguageTag.Primary(entry.Language) is null) entry.Language = language;
-                return true;
-            case (DublinCore, "description"):
-                var description = Text(reader);
-                entry.Summary ??= description;
-                return true;
-            case (DublinCore, "creator"):
-            case (DublinCore, "author"):
-                entry.Author = Text(reader) ?? entry.Author;
-                return true;
-            case (ITunes or ITunesOld, "author"):
-                entry.ITunesAuthor = Text(reader) ?? entry.ITunesAuthor;
-                return true;
-            case (DcTerms, "issued"):
-                entry.Published = Text(reader);
-                return true;
-            case (DublinCore, "date"):
-            case (DcTerms, "modified"):
-                entry.Updated = Text(reader);
-                return true;
-            case (DublinCore, "subject"):
-                if (HtmlText.Collapse(Text(reader)) is { } subject) entry.Categories.Add(subject);
-                return true;
-            case (Media, "content"):
-                entry.AddEnclosure(Enclosure.Create(reader.GetAttribute("url"), reader.GetAttribute("type"), reader.GetAttribute("fileSize")));
-                ReadChildExtensions(reader, entry); // a media:title inside stands in for a missing title
-                return true;
-            case (Media, "group"):
-                // Several renditions of one file: each media:content is an enclosure; the group's media:title counts too.
-                ReadChildExtensions(reader, entry);
+            case "summary":
+                var summary = Text(reader, problems);
+                entry.Summary ??= summary;
                 return true;
         }
         return false;
     }
 
-    private static void ReadChildExtensions(XmlReader reader, EntryBuilder entry)
+    /// <summary>Elements of the common extension namespaces (Dublin Core, content:, media:, iTunes), shared
+    /// with the Syndication path so both read them the same way. Consumes the element when it returns true.</summary>
+    public static bool ReadExtension(XmlReader reader, EntryBuilder entry, FeedProblems? problems)
+    {
+        switch (reader.NamespaceURI, reader.LocalName)
+        {
+            case (Content, "encoded"):
+                entry.Content = Text(reader, problems);
+                entry.ContentIsText = false;
+                return true;
+            case (DublinCore, "title"):
+            case (Media, "title"):
+                var title = Text(reader, problems);
+                entry.FallbackTitle ??= title;
+                return true;
+            case (DublinCore, "language"):
+                var language = Text(reader, problems);
+                if (LanguageTag.Primary(entry.Language) is null) entry.Language = language;
+                return true;
+            case (DublinCore, "description"):
+                var description = Text(reader, problems);
+                entry.Summary ??= description;
+                return true;
+            case (DublinCore, "creator"):
+            case (DublinCore, "author"):
+                entry.Author = Text(reader, problems) ?? entry.Author;
+                return true;
+            case (ITunes or ITunesOld, "author"):
+                entry.ITunesAuthor = Text(reader, problems) ?? entry.ITunesAuthor;
+                return true;
+            case (DcTerms, "issued"):
+                entry.Published = Text(reader, problems);
+                return true;
+            case (DublinCore, "date"):
+            case (DcTerms, "modified"):
+                entry.Updated = Text(reader, problems);
+                return true;
+            case (DublinCore, "subject"):
+                if (HtmlText.Collapse(Text(reader, problems)) is { } subject) entry.Categories.Add(subject);
+                return true;
+            case (Media, "content"):
+                entry.AddEnclosure(Enclosure.Create(reader.GetAttribute("url"), reader.GetAttribute("type"), reader.GetAttribute("fileSize")));
+                ReadChildExtensions(reader, entry, problems); // a media:title inside stands in for a missing title
+                return true;
+            case (Media, "group"):
+                // Several renditions of one file: each media:content is an enclosure; the group's media:title counts too.
+                ReadChildExtensions(reader, entry, problems);
+                return true;
+        }
+        return false;
+    }
+
+    private static void ReadChildExtensions(XmlReader reader, EntryBuilder entry, FeedProblems? problems)
     {
         if (reader.IsEmptyElement)
         {
@@ -312,27 +326,30 @@ internal sealed class XmlFeedReader
         reader.Read();
         while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
         {
-            if (reader.NodeType != XmlNodeType.Element || !ReadExtension(reader, entry)) reader.Read();
+            if (reader.NodeType != XmlNodeType.Element || !ReadExtension(reader, entry, problems)) reader.Read();
         }
         reader.Read();
     }
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>An Atom text construct: type text, html, xhtml, or (Atom 0.3 mode, or a MIME type) base64.</summary>
-    private static (string? Text, bool IsPlain) AtomText(XmlReader reader)
+    private static (string? Text, bool IsPlain) AtomText(XmlReader reader, FeedProblems? problems)
     {
         var type = reader.GetAttribute("type")?.Trim().ToLowerInvariant();
         var mode = reader.GetAttribute("mode")?.Trim().ToLowerInvariant();
         var src = reader.GetAttribute("src");
-        var text = Text(reader);
+        var text = Text(reader, problems);
         var base64 = mode == "base64" || type is not (null or "text" or "html" or "xhtml") && !type.StartsWith("text/", StringComparison.Ordinal)
             && !type.EndsWith("xml", StringComparison.Ordinal);
         if (base64 && text is not null)
         {
             try
             {
-                text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text.Trim()));
+                text = StrictUtf8.GetString(Convert.FromBase64String(text.Trim()));
             }
-            catch (FormatException)
+            // Not base64, or not text once decoded (<title type="application/x-custom">test</title>): the text as written, like feedparser.
+            catch (Exception ex) when (ex is FormatException or System.Text.DecoderFallbackException)
             {
             }
         }
@@ -340,23 +357,28 @@ internal sealed class XmlFeedReader
         return (text, plain && !base64);
     }
 
-    private void ReadAtomLink(XmlReader reader, EntryBuilder entry, int depth)
+    /// <param name="rss">An Atom-style link in an RSS item: like RSS's own &lt;link&gt;, the last alternate one is the link (feedparser).</param>
+    private void ReadAtomLink(XmlReader reader, EntryBuilder entry, int depth, bool rss = false)
     {
         var rel = reader.GetAttribute("rel")?.Trim() ?? "alternate";
         var type = reader.GetAttribute("type")?.Trim().ToLowerInvariant();
         var href = reader.GetAttribute("href");
         var length = reader.GetAttribute("length");
-        if (href is null) href = Text(reader); // Atom 0.3 feeds sometimes put the URL in the element
+        if (href is null) href = Text(reader, _problems); // Atom 0.3 feeds sometimes put the URL in the element
         else reader.Skip();
         href = Resolve(href, depth);
         if (rel == "enclosure") entry.AddEnclosure(Enclosure.Create(href, type, length));
         if (rel != "alternate" || href is null) return;
-        if (type is null or "text/html" or "application/xhtml+xml" or "html" or "xhtml") entry.AlternateHtmlLink ??= href;
+        if (type is null or "text/html" or "application/xhtml+xml" or "html" or "xhtml")
+        {
+            if (rss) entry.Link = href;
+            else entry.AlternateHtmlLink ??= href;
+        }
         else entry.AlternateOtherLink ??= href;
     }
 
     /// <summary>"Name (email)" like feedparser, or whichever of the two is given.</summary>
-    private static string? AtomPerson(XmlReader reader)
+    private static string? AtomPerson(XmlReader reader, FeedProblems? problems)
     {
         if (reader.IsEmptyElement)
         {
@@ -372,8 +394,8 @@ internal sealed class XmlFeedReader
             {
                 switch (reader.LocalName)
                 {
-                    case "name": name = HtmlText.Collapse(Text(reader)); continue;
-                    case "email": email = HtmlText.Collapse(Text(reader)); continue;
+                    case "name": name = HtmlText.Collapse(Text(reader, problems)); continue;
+                    case "email": email = HtmlText.Collapse(Text(reader, problems)); continue;
                     default: reader.Skip(); continue;
                 }
             }
@@ -384,8 +406,11 @@ internal sealed class XmlFeedReader
     }
 
     /// <summary>An element's content as a string: text and CDATA as they are, child elements as markup
-    /// (XHTML content, or HTML a feed forgot to escape). Leaves the reader after the element.</summary>
-    internal static string? Text(XmlReader reader)
+    /// (XHTML content, or HTML a feed forgot to escape), down to <see cref="BoundedMarkup.MaxDepth"/> levels.
+    /// Leaves the reader after the element.</summary>
+    /// <param name="problems">Where markup nested deeper is reported, its text kept; with none (the Syndication
+    /// path) it is an XmlException, and our own reader reads the document instead.</param>
+    internal static string? Text(XmlReader reader, FeedProblems? problems)
     {
         if (reader.IsEmptyElement)
         {
@@ -393,6 +418,7 @@ internal sealed class XmlFeedReader
             return null;
         }
         var depth = reader.Depth;
+        var cut = false;
         reader.Read();
         string? single = null;
         System.Text.StringBuilder? text = null;
@@ -406,7 +432,8 @@ internal sealed class XmlFeedReader
                     reader.Read();
                     break;
                 case XmlNodeType.Element:
-                    piece = reader.ReadOuterXml();
+                    piece = BoundedMarkup.ReadOuter(reader, out var deeper);
+                    cut |= deeper;
                     break;
                 default:
                     reader.Read();
@@ -415,8 +442,17 @@ internal sealed class XmlFeedReader
             if (single is null && text is null) single = piece;
             else (text ??= new System.Text.StringBuilder(single)).Append(piece);
         }
+        if (cut) ReportDeepMarkup(reader, problems);
         reader.Read();
         return text?.ToString() ?? single;
+    }
+
+    /// <summary>Says that the element the reader is at the end of held markup nested deeper than the bound.</summary>
+    internal static void ReportDeepMarkup(XmlReader reader, FeedProblems? problems)
+    {
+        var problem = $"markup nested deeper than {BoundedMarkup.MaxDepth} levels in <{reader.Name}>; its text is kept without the markup below that";
+        if (problems is null) throw new XmlException(problem);
+        problems.Add(problem);
     }
 
     private void SetBase(XmlReader reader, int depth)

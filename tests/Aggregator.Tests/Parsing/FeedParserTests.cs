@@ -525,6 +525,76 @@ public abstract class FeedParserTests
     }
 
     [Fact]
+    public void AtomLinkIdAndUpdatedInAnRss20ItemAreRead()
+    {
+        // Podlove's simple-chapters example: Atom elements, in no namespace, in an RSS 2.0 channel and item.
+        var feed = Parse("""
+            <rss version="2.0"><channel><title>Podlove Podcast</title><link href="http://podlove.org/"/>
+              <item><title>Fiat Lux</title><link href="http://podlove.org/podcast/1"/>
+                <id>urn:uuid:3241ace2-ca21-dd12-2341-1412ce31fad2</id><updated>2012-03-26T23:25:19Z</updated>
+                <link rel="enclosure" type="audio/mpeg" length="12345" href="http://podlove.org/files/fiatlux.mp3"/></item>
+            </channel></rss>
+            """);
+        Assert.Equal("http://podlove.org/", feed.Link);
+        var entry = Assert.Single(feed.Entries);
+        Assert.Equal(("urn:uuid:3241ace2-ca21-dd12-2341-1412ce31fad2", "http://podlove.org/podcast/1"), (entry.Id, entry.Link));
+        Assert.Equal(new DateTimeOffset(2012, 3, 26, 23, 25, 19, TimeSpan.Zero), entry.Updated);
+        Assert.Equal([new Enclosure("http://podlove.org/files/fiatlux.mp3", "audio/mpeg", 12345)], entry.Enclosures);
+    }
+
+    [Fact]
+    public void AnItemInAnAtomFeedIsAnEntry()
+    {
+        var feed = Parse("""<feed xmlns="http://www.w3.org/2005/Atom" xmlns:m="http://madeup.test"><item><m:element>test</m:element><title>Kept</title></item></feed>""");
+        Assert.Equal("Kept", Assert.Single(feed.Entries).Title);
+    }
+
+    [Fact]
+    public void ATextConstructOfAnUnknownTypeIsDecodedFromBase64OnlyWhenThatGivesText()
+    {
+        var feed = Parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+              <entry><id>urn:1</id><title type="application/x-custom">test</title></entry>
+              <entry><id>urn:2</id><title type="application/octet-stream">VGVocmFuIHRhbGtz</title></entry>
+            </feed>
+            """);
+        Assert.Equal(["test", "Tehran talks"], feed.Entries.Select(e => e.Title));
+    }
+
+    [Fact]
+    public void TheLastOfSeveralLinksIsTheItemsLink()
+    {
+        var rdf = Parse("""
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+              <item rdf:about="http://example.org/entry/1"><link>http://example.org</link><link>http://example2.org</link><link href="http://example3.org" /></item>
+            </rdf:RDF>
+            """);
+        Assert.Equal("http://example3.org", rdf.Entries[0].Link);
+        var rss = Parse("""<rss version="2.0"><channel><title>T</title><item><title>a</title><link>https://example.org/1</link><link>https://example.org/2</link></item></channel></rss>""");
+        Assert.Equal("https://example.org/2", rss.Entries[0].Link);
+    }
+
+    [Fact]
+    public void AnAlternateLinkWithoutHrefWinsOverAnEnclosure()
+    {
+        // feedparser's own test expects the alternate link; feedparser 6.0.10 takes the enclosure for the first entry.
+        var feed = Parse("""
+            <feed version="0.3" xmlns="http://purl.org/atom/ns#">
+              <entry><link rel="alternate" type="text/html">http://www.example.com/alternate</link><link rel="enclosure" type="text/html">http://www.example.com/enclosure</link></entry>
+              <entry><link rel="enclosure" type="text/html">http://www.example.com/enclosure</link><link rel="alternate" type="text/html">http://www.example.com/alternate</link></entry>
+            </feed>
+            """);
+        Assert.All(feed.Entries, e => Assert.Equal("http://www.example.com/alternate", e.Link));
+    }
+
+    [Fact]
+    public void AnAuthorWrappedInMarkupAndATitleWithAControlCharacterKeepTheirText()
+    {
+        var feed = Parse("<rss version=\"2.0\"><channel><item><title>ab\bcd</title><author><p>Item Author</p></author></item></channel></rss>");
+        Assert.Equal(("abcd", "Item Author"), (feed.Entries[0].Title, feed.Entries[0].Author));
+    }
+
+    [Fact]
     public void AnHtmlMetaCharsetIsAsGoodAsAnXmlDeclaration()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
