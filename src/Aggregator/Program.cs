@@ -4,7 +4,9 @@ using Aggregator.Cli;
 var root = new RootCommand("Aggregator: a feed monitor. Polls RSS/Atom/JSON feeds, stores every entry in SQLite and alerts on keyword rules.")
 {
     AppHost.ContentRoot,
+    AppHost.LogFormat,
 };
+root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(PollCommand.Create());
 root.Subcommands.Add(ParseCommand.Create());
@@ -14,6 +16,8 @@ root.Subcommands.Add(EntriesCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
+root.Subcommands.Add(BackupCommand.Create());
+root.Subcommands.Add(VacuumCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Aggregator.Configuration;
 using Aggregator.Fetching;
+using Aggregator.Health;
 using Aggregator.Notifications;
 using Aggregator.Refreshing;
 using Aggregator.Scheduling;
@@ -19,6 +20,12 @@ internal static partial class AppHost
     public static readonly Option<string?> ContentRoot = new("--contentRoot")
     {
         Description = "Folder holding appsettings.json and config/ (default: the current directory)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> LogFormat = new("--log-format")
+    {
+        Description = "Log lines as 'simple' text or 'json' objects, one per line on stderr (default: Aggregator:LogFormat, else simple)",
         Recursive = true,
     };
 
@@ -43,7 +50,21 @@ internal static partial class AppHost
 
         builder.Logging.ClearProviders();
         // Logs go to stderr so that stdout stays clean for the commands' output (--json, pipes).
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; o.UseUtcTimestamp = true; });
+        var json = (parse.GetValue(LogFormat) ?? builder.Configuration[$"{LogOptions.Section}:LogFormat"]) == LogOptions.Json;
+        if (json)
+        {
+            // One JSON object per line with the message template's fields (FeedName, Status, Bytes, ElapsedMs...).
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; o.UseUtcTimestamp = true; });
+        }
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         if (!service)
         {
@@ -58,11 +79,20 @@ internal static partial class AppHost
         builder.Services.AddFetching();
         builder.Services.AddRefreshing();
         builder.Services.AddNotifications(builder.Configuration);
+        builder.Services.AddOptions<LogOptions>().BindConfiguration(LogOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LogOptions>, ValidateLogOptions>();
+        builder.Services.AddHealthOptions();
         if (service)
         {
             builder.Services.AddScheduling(builder.Configuration);
             builder.Services.AddHostedService<ConfigWatcher>();
+            builder.Services.AddHealthServer();
+            // Under systemd: readiness and stopping notifications, journald's log format; as a Windows service: the
+            // service control manager's start and stop. Each does nothing elsewhere.
             builder.Services.AddSystemd();
+            builder.Services.AddWindowsService(o => o.ServiceName = "Aggregator");
+            // AddSystemd puts its own formatter on the console under systemd; JSON asked for is JSON there too.
+            if (json) builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName = "json");
         }
         return builder.Build();
     }
@@ -90,6 +120,9 @@ internal static partial class AppHost
         (FetchOptions.Section, typeof(FetchOptions)),
         (PollingOptions.Section, typeof(PollingOptions)),
         (DeliveryOptions.Section, typeof(DeliveryOptions)),
+        (RetentionOptions.Section, typeof(RetentionOptions)),
+        (HealthOptions.Section, typeof(HealthOptions)),
+        (LogOptions.Section, typeof(LogOptions)),
     ];
 
     /// <summary>Runs a command's body in a host that is ready (settings checked, database migrated, feeds synced), and
