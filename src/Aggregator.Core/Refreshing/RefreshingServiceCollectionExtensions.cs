@@ -1,3 +1,4 @@
+using Aggregator.Monitoring;
 using Aggregator.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -10,9 +11,11 @@ public static class RefreshingServiceCollectionExtensions
     {
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PollingOptions>, ValidatePollingOptions>();
+        services.AddMonitoring();
         return services
             .AddSingleton<FeedParser>()
             .AddSingleton<FeedRefresher>()
-            .AddSingleton<PollCycle>();
+            .AddSingleton<PollCycle>()
+            .AddSingleton<FeedDiscovery>();
     }
 }
