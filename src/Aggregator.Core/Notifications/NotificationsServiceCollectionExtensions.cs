@@ -1,3 +1,4 @@
+using Aggregator.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,7 @@ public static class NotificationsServiceCollectionExtensions
             var factory = provider.GetRequiredService<NotifierFactory>();
             return new NotifierRegistry(Configured(configuration).ToDictionary(n => n.Key, n => (Func<INotifier>)(() => factory.Create(n.Key, n.Value))));
         });
+        services.AddMonitoring();
         services.AddSingleton<OutboxDispatcher>();
         return services;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Aggregator.Monitoring;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed partial class OutboxDispatcher(
     Database database,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
+    AggregatorMetrics metrics,
     ILogger<OutboxDispatcher> logger)
 {
     private const int BatchSize = 256;
@@ -149,11 +151,13 @@ public sealed partial class OutboxDispatcher(
         {
             case DeliveryStatus.Delivered:
                 await outbox.MarkDeliveredAsync(ids, time.GetUtcNow(), CancellationToken.None);
+                metrics.Delivered(delivery.Notifier, "delivered", ids.Length);
                 LogDelivered(deliveryId, delivery.Notifier, ids.Length, attempts);
                 return DeliveryStatus.Delivered;
             case DeliveryStatus.Retry when attempts < settings.MaxAttempts:
                 var next = time.GetUtcNow() + RetryDelay(attempts, outcome.RetryAfter, settings);
                 await outbox.MarkRetryAsync(ids, next, outcome.Error ?? "failed", CancellationToken.None);
+                metrics.Delivered(delivery.Notifier, "retry", ids.Length);
                 LogRetrying(deliveryId, delivery.Notifier, attempts, next, outcome.Error);
                 return DeliveryStatus.Retry;
             default:
@@ -161,6 +165,7 @@ public sealed partial class OutboxDispatcher(
                     ? outcome.Error ?? "permanent failure"
                     : $"gave up after {attempts} attempts (Aggregator:Delivery:MaxAttempts); last error: {outcome.Error}";
                 await outbox.MarkDeadAsync(ids, reason, CancellationToken.None);
+                metrics.Delivered(delivery.Notifier, "dead", ids.Length);
                 LogDead(deliveryId, delivery.Notifier, reason);
                 return DeliveryStatus.Permanent;
         }

@@ -1,0 +1,23 @@
+using Aggregator.Monitoring;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Health;
+
+public static class HealthServiceCollectionExtensions
+{
+    /// <summary>The options every command checks; the listener itself only for `run`.</summary>
+    public static IServiceCollection AddHealthOptions(this IServiceCollection services)
+    {
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthOptions>, ValidateHealthOptions>();
+        return services;
+    }
+
+    public static IServiceCollection AddHealthServer(this IServiceCollection services)
+    {
+        services.AddMonitoring();
+        services.AddHostedService<HealthServer>();
+        return services;
+    }
+}
