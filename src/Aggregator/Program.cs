@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Aggregator.Cli;
 
+AppHost.LogFormat.AcceptOnlyFromAmong(LogOptions.Simple, LogOptions.Json);
 var root = new RootCommand("Aggregator: a feed monitor. Polls RSS/Atom/JSON feeds, stores every entry in SQLite and alerts on keyword rules.")
 {
     AppHost.ContentRoot,

@@ -86,7 +86,7 @@ internal static partial class AppHost
         {
             builder.Services.AddScheduling(builder.Configuration);
             builder.Services.AddHostedService<ConfigWatcher>();
-            builder.Services.AddHealthServer();
+            if (builder.Configuration.GetValue<bool>($"{HealthOptions.Section}:Enabled")) builder.Services.AddHealthServer();
             // Under systemd: readiness and stopping notifications, journald's log format; as a Windows service: the
             // service control manager's start and stop. Each does nothing elsewhere.
             builder.Services.AddSystemd();

@@ -31,6 +31,7 @@ public sealed partial class HealthServer(HealthCheck health, AggregatorMetrics m
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled) return;
+        metrics.IncludeProcessMetrics();
         var url = new Uri(options.Value.Url);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();

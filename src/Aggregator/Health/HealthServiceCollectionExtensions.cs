@@ -1,5 +1,6 @@
 using Aggregator.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Health;
@@ -14,9 +15,11 @@ public static class HealthServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The listener, and metrics that create their Prometheus collectors: only for `run` with Health:Enabled.</summary>
     public static IServiceCollection AddHealthServer(this IServiceCollection services)
     {
         services.AddMonitoring();
+        services.Replace(ServiceDescriptor.Singleton(new AggregatorMetrics(export: true)));
         services.AddHostedService<HealthServer>();
         return services;
     }

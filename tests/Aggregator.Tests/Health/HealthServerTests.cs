@@ -18,7 +18,7 @@ public sealed partial class HealthServerTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("aggregator-health-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly AggregatorMetrics _metrics = new();
+    private readonly AggregatorMetrics _metrics = new(export: true);
     private readonly HttpClient _http = new();
     private Database _database = null!;
     private HealthServer _server = null!;
