@@ -72,6 +72,26 @@ public sealed class FeedsCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWebPageWithOneFeedLinkGetsThatFeedResolvedAgainstThePage()
+    {
+        _server.Serve("/blog/", Page("""<link rel="alternate" type="application/atom+xml" href="atom.xml">"""), "text/html");
+        _server.Serve("/blog/atom.xml", """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+              <title>A blog in Atom</title><id>urn:blog</id><updated>2026-11-30T10:00:00Z</updated>
+              <entry><title>First post</title><id>urn:blog:1</id><updated>2026-11-30T10:00:00Z</updated></entry>
+            </feed>
+            """, "application/atom+xml");
+
+        var added = await Run("feeds", "add", _server.Url("/blog/").ToString());
+
+        Assert.Equal(0, added.ExitCode);
+        Assert.Contains($"its feed: {_server.Url("/blog/atom.xml")}", added.StdOut);
+        Assert.DoesNotContain("also offered", added.StdOut);
+        Assert.Equal(_server.Url("/blog/atom.xml"), Config.Feeds.Single(f => f.Name == "A blog in Atom").Url);
+    }
+
+    [Fact]
     public async Task AFeedUrlIsAddedUnderItsTitleAndTheSameFeedIsRefusedAgainAlsoThroughARedirect()
     {
         _server.Serve("/one.xml", Rss.Feed("Existing", new Rss.Item("x", "Something")));
