@@ -51,8 +51,8 @@ public static class AlertEmail
         var message = Message(Subject(alert), alert.DeliveryId, alert.Rule, from, to, now);
         message.Headers.Add("X-Aggregator-Feed", AlertText.OneLine(alert.Feed));
         message.Headers.Add("X-Aggregator-Entry-Id", AlertText.OneLine(alert.EntryId));
-        if (!string.IsNullOrWhiteSpace(alert.Link))
-            message.Headers.Add("X-Aggregator-Entry-Link", alert.Link.Trim());
+        if (SafeLink.From(alert.Link) is { } link)
+            message.Headers.Add("X-Aggregator-Entry-Link", link);
 
         var body = new BodyBuilder
         {
@@ -75,7 +75,7 @@ public static class AlertEmail
         message.Headers.Add("X-Aggregator-Digest", digest.Alerts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var text = new StringBuilder();
-        text.Append("Rule ").Append(digest.Rule).Append(": ").AppendLine(digest.Summary).AppendLine();
+        text.Append("Rule ").Append(AlertText.OneLine(digest.Rule)).Append(": ").AppendLine(digest.Summary).AppendLine();
         var number = 0;
         foreach (var alert in digest.Alerts)
             text.Append(++number).Append(". ").Append(AlertText.DigestItem(alert).Replace("\n", "\n   ")).AppendLine();
@@ -85,13 +85,13 @@ public static class AlertEmail
         html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
             .Append(WebUtility.HtmlEncode(DigestSubject(digest)))
             .Append("</title></head>\n<body style=\"font-family: sans-serif; line-height: 1.4\">\n<h2 style=\"margin: 0 0 0.5em\">")
-            .Append(WebUtility.HtmlEncode(digest.Rule)).Append(": ").Append(WebUtility.HtmlEncode(digest.Summary))
+            .Append(WebUtility.HtmlEncode(AlertText.OneLine(digest.Rule))).Append(": ").Append(WebUtility.HtmlEncode(digest.Summary))
             .Append("</h2>\n<ol>\n");
         foreach (var alert in digest.Alerts)
         {
             var title = TermHighlighter.ToHtml(AlertText.Title(alert), alert.MatchedTerms);
             html.Append("<li style=\"margin-bottom: 0.8em\"><strong>");
-            html.Append(SafeLink(alert.Link) is { } link ? $"<a href=\"{WebUtility.HtmlEncode(link)}\">{title}</a>" : title);
+            html.Append(SafeLink.From(alert.Link) is { } link ? $"<a href=\"{WebUtility.HtmlEncode(link)}\">{title}</a>" : title);
             html.Append("</strong><br><small>").Append(WebUtility.HtmlEncode(AlertText.DigestLine(alert))).Append("</small>");
             if (AlertText.Teaser(alert) is { } teaser)
                 html.Append("<br>").Append(TermHighlighter.ToHtml(teaser, alert.MatchedTerms));
@@ -113,14 +113,14 @@ public static class AlertEmail
 
         var title = TermHighlighter.ToHtml(AlertText.Title(alert), alert.MatchedTerms);
         html.Append("<h2 style=\"margin: 0 0 0.5em\">");
-        if (SafeLink(alert.Link) is { } link)
+        if (SafeLink.From(alert.Link) is { } link)
             html.Append("<a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(title).Append("</a>");
         else
             html.Append(title);
         html.Append("</h2>\n<table style=\"border-collapse: collapse\">\n");
-        Row(html, "Rule", WebUtility.HtmlEncode(alert.Rule));
-        var feed = WebUtility.HtmlEncode(alert.Feed);
-        Row(html, "Feed", SafeLink(alert.FeedUrl) is { } feedUrl
+        Row(html, "Rule", WebUtility.HtmlEncode(AlertText.OneLine(alert.Rule)));
+        var feed = WebUtility.HtmlEncode(AlertText.OneLine(alert.Feed));
+        Row(html, "Feed", SafeLink.From(alert.FeedUrl) is { } feedUrl
             ? $"<a href=\"{WebUtility.HtmlEncode(feedUrl)}\">{feed}</a>"
             : feed);
         if (alert.Published is { } published)
@@ -128,7 +128,7 @@ public static class AlertEmail
         if (!string.IsNullOrWhiteSpace(alert.Author))
             Row(html, "Author", WebUtility.HtmlEncode(AlertText.OneLine(alert.Author)));
         Row(html, "Matched", alert.MatchedTerms.Count > 0
-            ? string.Join(", ", alert.MatchedTerms.Select(term => $"<mark>{WebUtility.HtmlEncode(term)}</mark>"))
+            ? string.Join(", ", alert.MatchedTerms.Select(term => $"<mark>{WebUtility.HtmlEncode(AlertText.OneLine(term))}</mark>"))
             : "(no terms recorded)");
         html.Append("</table>\n");
 
@@ -147,10 +147,4 @@ public static class AlertEmail
     private static void Row(StringBuilder html, string label, string valueHtml) =>
         html.Append("<tr><th style=\"text-align: left; padding-right: 1em; vertical-align: top\">")
             .Append(label).Append("</th><td>").Append(valueHtml).Append("</td></tr>\n");
-
-    /// <summary>Only http(s) links become clickable: a hostile feed can put javascript: or data: in a link.</summary>
-    private static string? SafeLink(string? link) =>
-        Uri.TryCreate(link?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri.AbsoluteUri
-            : null;
 }

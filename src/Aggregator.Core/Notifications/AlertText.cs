@@ -24,20 +24,21 @@ public static class AlertText
     public static string? Summary(Alert alert) =>
         string.IsNullOrWhiteSpace(alert.Summary) ? null : Truncate(alert.Summary.Trim(), MaxSummaryLength);
 
-    /// <summary>Title, link, feed, dates, matched terms, then the summary.</summary>
+    /// <summary>Title, link, feed, dates, matched terms, then the summary. Every field before the summary is
+    /// one line (<see cref="OneLine"/>, <see cref="SafeLink"/>), so a line break from the feed cannot add a line.</summary>
     public static string Render(Alert alert)
     {
         var text = new StringBuilder();
-        text.Append("Rule:      ").AppendLine(alert.Rule);
+        text.Append("Rule:      ").AppendLine(OneLine(alert.Rule));
         text.Append("Title:     ").AppendLine(Title(alert));
-        if (!string.IsNullOrWhiteSpace(alert.Link))
-            text.Append("Link:      ").AppendLine(alert.Link.Trim());
-        text.Append("Feed:      ").Append(alert.Feed).Append(" <").Append(alert.FeedUrl).AppendLine(">");
+        if (SafeLink.From(alert.Link) is { } link)
+            text.Append("Link:      ").AppendLine(link);
+        text.Append("Feed:      ").Append(OneLine(alert.Feed)).Append(" <").Append(OneLine(alert.FeedUrl)).AppendLine(">");
         if (alert.Published is { } published)
             text.Append("Published: ").AppendLine(Date(published));
         if (!string.IsNullOrWhiteSpace(alert.Author))
             text.Append("Author:    ").AppendLine(OneLine(alert.Author));
-        text.Append("Matched:   ").AppendLine(alert.MatchedTerms.Count > 0 ? string.Join(", ", alert.MatchedTerms) : "(no terms recorded)");
+        text.Append("Matched:   ").AppendLine(alert.MatchedTerms.Count > 0 ? OneLine(string.Join(", ", alert.MatchedTerms)) : "(no terms recorded)");
         text.Append("Detected:  ").AppendLine(Date(alert.MatchedAt));
         if (Summary(alert) is { } summary)
             text.AppendLine().AppendLine(summary);
@@ -57,7 +58,7 @@ public static class AlertText
         if (alert.Published is { } published)
             line.Append(" · ").Append(Date(published));
         if (alert.MatchedTerms.Count > 0)
-            line.Append(" · matched: ").Append(string.Join(", ", alert.MatchedTerms));
+            line.Append(" · matched: ").Append(OneLine(string.Join(", ", alert.MatchedTerms)));
         return line.ToString();
     }
 
@@ -65,16 +66,16 @@ public static class AlertText
     public static string DigestItem(Alert alert)
     {
         var text = new StringBuilder(Title(alert));
-        if (!string.IsNullOrWhiteSpace(alert.Link))
-            text.Append('\n').Append(alert.Link.Trim());
+        if (SafeLink.From(alert.Link) is { } link)
+            text.Append('\n').Append(link);
         text.Append('\n').Append(DigestLine(alert));
         if (Teaser(alert) is { } teaser)
             text.Append('\n').Append(teaser);
         return text.Append('\n').ToString();
     }
 
-    /// <summary>Titles arrive with newlines and runs of spaces from the feed's markup; a subject line or a
-    /// header must be one line.</summary>
+    /// <summary>Titles arrive with newlines and runs of spaces from the feed's markup; a subject line, a
+    /// header or a field of the text part must be one line. Control characters go too.</summary>
     public static string OneLine(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -1,3 +1,4 @@
+using Aggregator.Fetching;
 using Aggregator.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,8 +20,20 @@ public static class NotificationsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<NotifierFactory>(provider));
         // The client's own timeout is off: each webhook notifier applies its Notifiers:NAME:Timeout, which yields
-        // a Retry with a clear message instead of HttpClient's generic 100-second cancellation.
-        services.AddHttpClient(NotifierFactory.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // a Retry with a clear message instead of HttpClient's generic 100-second cancellation. Redirects are not
+        // followed: a 301/302/303 would turn the POST into a GET without the payload (and a 200 from the target
+        // would count as delivered), a 307/308 would re-post the signed body to whatever host Location names.
+        // Each notifier keeps its client for the life of the process, so connections are renewed every few
+        // minutes for a receiver's DNS change to be seen.
+        services.AddHttpClient(NotifierFactory.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                // The URL is the operator's, so trusted as written, except a link-local address (cloud metadata)
+                // unless Polling:AllowLinkLocal says so; registered by AddFetching, the default policy otherwise.
+                ConnectCallback = (provider.GetService<AddressPolicy>() ?? new AddressPolicy(allowLinkLocal: false)).ConnectAsync,
+            });
         services.AddSingleton(provider =>
         {
             var factory = provider.GetRequiredService<NotifierFactory>();

@@ -12,8 +12,9 @@ public sealed class NotifierFactory(
     ILoggerFactory loggerFactory,
     TextWriter? consoleOutput = null)
 {
-    /// <summary>Named HttpClient the webhook notifiers use; register it with AddHttpClient(HttpClientName)
-    /// to tune the handler (proxy, redirects). Leave its Timeout above every notifier's Timeout.</summary>
+    /// <summary>Named HttpClient the webhook notifiers use, registered by AddNotifications with redirects off;
+    /// configure it further with AddHttpClient(HttpClientName) (a proxy). Leave its Timeout above every
+    /// notifier's Timeout, and redirects off.</summary>
     public const string HttpClientName = "Aggregator.Notifications.Webhook";
 
     /// <summary>The notifier used when "Notifiers" is empty.</summary>
@@ -25,8 +26,9 @@ public sealed class NotifierFactory(
     /// <summary>Longest Timeout a notifier may have: one delivery waits at most this long before the next is tried.</summary>
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
-    /// <summary>Builds the notifier. Cheap: webhook notifiers take a fresh HttpClient from the factory, so
-    /// calling this per dispatch round also picks up the factory's handler rotation (DNS changes).</summary>
+    /// <summary>Builds the notifier. The <see cref="NotifierRegistry"/> builds each configured one once, the first time
+    /// a delivery needs it; a webhook notifier keeps the HttpClient it takes from the factory here, and an SMTP
+    /// notifier its kept connection.</summary>
     /// <exception cref="ArgumentException">The options fail <see cref="Validate(string, NotifierOptions, bool)"/>; a bug, as start-up checks them.</exception>
     public INotifier Create(string name, NotifierOptions options)
     {

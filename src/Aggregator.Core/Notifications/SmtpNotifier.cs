@@ -14,9 +14,12 @@ namespace Aggregator.Notifications;
 /// next one and closed with QUIT after <see cref="IdleTimeout"/> without a send: one TCP, TLS and AUTH
 /// handshake per burst instead of per alert. A kept connection the server has meanwhile dropped is replaced
 /// once, transparently. Sends through one notifier take turns on that connection.
+/// The notifier's Timeout is the budget of one delivery, building the message included: the message is built on
+/// the thread pool and given up on when the budget runs out, so one entry cannot stall delivery.
 /// Outcomes: cannot connect, timeout, dropped connection, TLS handshake failure and SMTP 4xx are
 /// <see cref="DeliveryStatus.Retry"/>; SMTP 5xx (sender, any recipient or the message refused),
-/// bad credentials and a server without the required STARTTLS or AUTH are <see cref="DeliveryStatus.Permanent"/>:
+/// bad credentials, a server without the required STARTTLS or AUTH and a message that cannot be built
+/// within the budget are <see cref="DeliveryStatus.Permanent"/>:
 /// they fail the same way until someone changes the configuration, and retrying them only delays the
 /// dead-letter that tells the operator. A server refusing one of several recipients with 5xx fails the
 /// whole message (MailKit's default): the alert is dead-lettered rather than silently reaching only some.
@@ -37,10 +40,19 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
     private readonly IReadOnlyList<MailboxAddress> _to;
     private readonly SecureSocketOptions _security;
     private readonly string _host;
+    private readonly Func<Alert, MailboxAddress, IEnumerable<MailboxAddress>, DateTimeOffset, MimeMessage> _buildEmail;
 
     /// <param name="name">The notifier's key under "Notifiers".</param>
     /// <param name="options">Checked with <see cref="NotifierFactory.Validate(string, NotifierOptions, bool)"/> first; bad addresses throw here.</param>
     public SmtpNotifier(string name, NotifierOptions options, TimeProvider timeProvider, ILogger<SmtpNotifier> logger)
+        : this(name, options, timeProvider, logger, AlertEmail.Build)
+    {
+    }
+
+    /// <param name="buildEmail">How an alert becomes an email (<see cref="AlertEmail.Build"/>); tests pass a slow
+    /// one to see the time budget hold.</param>
+    internal SmtpNotifier(string name, NotifierOptions options, TimeProvider timeProvider, ILogger<SmtpNotifier> logger,
+        Func<Alert, MailboxAddress, IEnumerable<MailboxAddress>, DateTimeOffset, MimeMessage> buildEmail)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -54,18 +66,23 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
         _to = [.. options.To.Select(MailboxAddress.Parse)];
         if (_to.Count == 0)
             throw new ArgumentException("At least one To address is required.", nameof(options));
-        _security = MapSecurity(options.Security, options.Port);
+        _security = MapSecurity(options.Security, options.Port, login: !string.IsNullOrEmpty(options.Username));
+        _buildEmail = buildEmail;
     }
 
     public string Name { get; }
 
     private string Server => $"{_host}:{_options.Port}";
 
-    /// <summary>auto is STARTTLS when the server offers it, except on port 465 where RFC 8314 implicit TLS
-    /// is the only thing the server speaks (a plain greeting would wait there until the timeout).</summary>
-    public static SecureSocketOptions MapSecurity(string? security, int port) => security?.Trim().ToLowerInvariant() switch
+    /// <summary>auto is implicit TLS on port 465, where RFC 8314 TLS is the only thing the server speaks (a plain
+    /// greeting would wait there until the timeout); elsewhere STARTTLS, required when we log in: an attacker
+    /// on the path can strip STARTTLS from the server's answer, and "when available" would then send the
+    /// password in clear. Without a login, STARTTLS when the server offers it. Only "none" logs in without TLS.</summary>
+    public static SecureSocketOptions MapSecurity(string? security, int port, bool login) => security?.Trim().ToLowerInvariant() switch
     {
-        null or "" or "auto" => port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable,
+        null or "" or "auto" => port == 465 ? SecureSocketOptions.SslOnConnect
+            : login ? SecureSocketOptions.StartTls
+            : SecureSocketOptions.StartTlsWhenAvailable,
         "starttls" => SecureSocketOptions.StartTls,
         "tls" => SecureSocketOptions.SslOnConnect,
         "none" => SecureSocketOptions.None,
@@ -77,16 +94,19 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
     public Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        return SendAsync(alert.DeliveryId, () => AlertEmail.Build(alert, _from, _to, _timeProvider.GetUtcNow()), cancellationToken);
+        return SendAsync(alert.DeliveryId, () => _buildEmail(alert, _from, _to, _timeProvider.GetUtcNow()),
+            $"entry '{AlertText.OneLine(alert.EntryId)}' of feed {AlertText.OneLine(alert.Feed)}", cancellationToken);
     }
 
     public Task<DeliveryOutcome> SendDigestAsync(Digest digest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        return SendAsync(digest.DeliveryId, () => AlertEmail.BuildDigest(digest, _from, _to, _timeProvider.GetUtcNow()), cancellationToken);
+        return SendAsync(digest.DeliveryId, () => AlertEmail.BuildDigest(digest, _from, _to, _timeProvider.GetUtcNow()),
+            $"the digest of {digest.Alerts.Count} entries for rule {AlertText.OneLine(digest.Rule)}", cancellationToken);
     }
 
-    private async Task<DeliveryOutcome> SendAsync(string deliveryId, Func<MimeMessage> build, CancellationToken cancellationToken)
+    /// <param name="what">Names what the message is of, for the error when it cannot be built in time.</param>
+    private async Task<DeliveryOutcome> SendAsync(string deliveryId, Func<MimeMessage> build, string what, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
 
@@ -102,12 +122,19 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
                     $"SMTP {Server}: no password: environment variable '{_options.PasswordEnvironmentVariable}' is not set (Notifiers:{Name}:PasswordEnvironmentVariable)");
         }
 
-        var message = build();
-
-        // MailKit's own Timeout covers each socket read/write; the linked token caps the whole exchange,
-        // so a server that trickles one byte at a time cannot hold the dispatcher for long.
+        // The budget starts before the message is built, and the linked token caps the whole exchange after it
+        // (MailKit's own Timeout covers each socket read/write), so neither an entry whose message is slow to
+        // build nor a server that trickles one byte at a time can hold the dispatcher for long.
         using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        if (await MessageBuild.WithinAsync(build, linked.Token) is not { } message)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = DeliveryOutcome.Permanent(
+                $"SMTP {Server}: {what}: its message took longer than {_options.Timeout.TotalSeconds:0.###} s to build (Notifiers:{Name}:Timeout); sent nothing");
+            LogFailed(null, Name, deliveryId, Server, outcome.Status, outcome.Error);
+            return outcome;
+        }
         await _connection.WaitAsync(cancellationToken);
         try
         {
@@ -237,12 +264,16 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
             DeliveryOutcome.Permanent($"SMTP {Server}: login as '{_options.Username}' refused: {auth.Message} (check Notifiers:{Name}:Username and {PasswordSource})"),
         SslHandshakeException tls =>
             DeliveryOutcome.Retry($"SMTP {Server}: TLS handshake failed: {FirstLine(tls.Message)}"),
+        NotSupportedException when _security == SecureSocketOptions.StartTls && IsAuto && !string.IsNullOrEmpty(_options.Username) =>
+            DeliveryOutcome.Permanent($"SMTP {Server} offers no STARTTLS; refusing to send the password in clear; use a server with TLS, or set Notifiers:{Name}:Security to none to allow it"),
         NotSupportedException unsupported =>
             DeliveryOutcome.Permanent($"SMTP {Server}: {unsupported.Message} (check Notifiers:{Name}:Security and Username)"),
         SmtpProtocolException or IOException or ServiceNotConnectedException =>
             DeliveryOutcome.Retry($"SMTP {Server}: connection failed: {FirstLine(exception.Message)}"),
         _ => null,
     };
+
+    private bool IsAuto => _options.Security?.Trim().ToLowerInvariant() is null or "" or "auto";
 
     private string PasswordSource => !string.IsNullOrEmpty(_options.Password)
         ? $"Notifiers:{Name}:Password in user secrets or the environment"
@@ -267,5 +298,5 @@ public sealed partial class SmtpNotifier : INotifier, IDisposable
 
     // Debug, not Warning: the dispatcher logs every outcome once; this line adds the exception for digging.
     [LoggerMessage(Level = LogLevel.Debug, Message = "Notifier {Notifier} could not send delivery {DeliveryId} through {SmtpServer}: {Status} {Error}")]
-    partial void LogFailed(Exception exception, string notifier, string deliveryId, string smtpServer, DeliveryStatus status, string? error);
+    partial void LogFailed(Exception? exception, string notifier, string deliveryId, string smtpServer, DeliveryStatus status, string? error);
 }

@@ -36,20 +36,21 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
     {
         json.WriteStartObject();
         json.WriteString("deliveryId", alert.DeliveryId);
-        json.WriteString("rule", alert.Rule);
+        json.WriteString("rule", AlertText.OneLine(alert.Rule));
         json.WriteStartObject("feed");
-        json.WriteString("name", alert.Feed);
-        json.WriteString("url", alert.FeedUrl);
+        json.WriteString("name", AlertText.OneLine(alert.Feed));
+        json.WriteString("url", AlertText.OneLine(alert.FeedUrl));
         json.WriteEndObject();
         json.WriteStartObject("entry");
-        json.WriteString("id", alert.EntryId);
-        json.WriteString("title", alert.Title);
-        json.WriteString("link", alert.Link);
+        json.WriteString("id", AlertText.OneLine(alert.EntryId));
+        json.WriteString("title", OneLineOrNull(alert.Title));
+        // null, not the feed's text, when it is not an http(s) link: receivers put it in an href.
+        json.WriteString("link", SafeLink.From(alert.Link));
         if (alert.Published is { } published)
             json.WriteString("published", AlertText.IsoDate(published));
         else
             json.WriteNull("published");
-        json.WriteString("author", alert.Author);
+        json.WriteString("author", OneLineOrNull(alert.Author));
         json.WriteString("summary", alert.Summary);
         json.WriteEndObject();
         json.WriteStartArray("matchedTerms");
@@ -59,6 +60,8 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         json.WriteString("matchedAt", AlertText.IsoDate(alert.MatchedAt));
         json.WriteEndObject();
     }
+
+    private static string? OneLineOrNull(string? value) => value is null ? null : AlertText.OneLine(value);
 
     public static WebhookBody CreateDigest(string? format, Digest digest) => (format?.Trim().ToLowerInvariant()) switch
     {
@@ -76,7 +79,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
     {
         json.WriteStartObject();
         json.WriteString("deliveryId", digest.DeliveryId);
-        json.WriteString("rule", digest.Rule);
+        json.WriteString("rule", AlertText.OneLine(digest.Rule));
         json.WriteStartObject("digest");
         json.WriteString("start", AlertText.IsoDate(digest.Period.Start));
         json.WriteString("end", AlertText.IsoDate(digest.Period.End));
@@ -93,11 +96,11 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
     {
         static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
         var text = new StringBuilder();
-        text.Append("*[").Append(Escape(digest.Rule)).Append("]* ").Append(Escape(digest.Summary));
+        text.Append("*[").Append(Escape(AlertText.OneLine(digest.Rule))).Append("]* ").Append(Escape(digest.Summary));
         foreach (var alert in digest.Alerts)
         {
             var title = Escape(AlertText.Title(alert)).Replace("|", "¦");
-            text.Append("\n• ").Append(HttpLink(alert.Link) is { } link ? $"<{link}|{title}>" : title)
+            text.Append("\n• ").Append(SafeLink.From(alert.Link) is { } link ? $"<{link}|{title}>" : title)
                 .Append(" — ").Append(Escape(AlertText.DigestLine(alert)));
         }
         return text.ToString();
@@ -106,11 +109,11 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
     private static WebhookBody DiscordDigest(Digest digest)
     {
         var text = new StringBuilder();
-        text.Append("**[").Append(EscapeMarkdown(digest.Rule)).Append("]** ").Append(EscapeMarkdown(digest.Summary));
+        text.Append("**[").Append(EscapeMarkdown(AlertText.OneLine(digest.Rule))).Append("]** ").Append(EscapeMarkdown(digest.Summary));
         foreach (var alert in digest.Alerts)
         {
             var title = EscapeMarkdown(AlertText.Title(alert));
-            text.Append("\n• ").Append(HttpLink(alert.Link) is { } link ? $"[{title}](<{link}>)" : title)
+            text.Append("\n• ").Append(SafeLink.From(alert.Link) is { } link ? $"[{title}](<{link}>)" : title)
                 .Append(" — ").Append(EscapeMarkdown(AlertText.DigestLine(alert)));
         }
         return DiscordJson(text.ToString());
@@ -118,13 +121,13 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
 
     private static WebhookBody TeamsDigest(Digest digest) => TeamsCard(json =>
     {
-        TextBlock(json, $"[{digest.Rule}] {digest.Summary}", bold: true);
+        TextBlock(json, EscapeMarkdown($"[{AlertText.OneLine(digest.Rule)}] {digest.Summary}"), bold: true);
         foreach (var alert in digest.Alerts)
         {
-            var title = AlertText.Title(alert);
-            // Adaptive Card text blocks take Markdown links; plain titles otherwise.
-            TextBlock(json, HttpLink(alert.Link) is { } link ? $"[{title.Replace("]", ")")}]({link})" : title, bold: false);
-            TextBlock(json, AlertText.DigestLine(alert), bold: false);
+            var title = EscapeMarkdown(AlertText.Title(alert));
+            // Adaptive Card text blocks render Markdown: our link around the escaped title, nothing of the feed's.
+            TextBlock(json, SafeLink.From(alert.Link) is { } link ? $"[{title}]({MarkdownDestination(link)})" : title, bold: false);
+            TextBlock(json, EscapeMarkdown(AlertText.DigestLine(alert)), bold: false);
         }
     }, link: null);
 
@@ -134,7 +137,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         foreach (var alert in digest.Alerts)
         {
             text.Append("• ").Append(AlertText.Title(alert)).Append('\n');
-            if (HttpLink(alert.Link) is { } link)
+            if (SafeLink.From(alert.Link) is { } link)
                 text.Append("  ").Append(link).Append('\n');
         }
         List<KeyValuePair<string, string>> headers =
@@ -151,8 +154,8 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
         var title = Escape(AlertText.Title(alert)).Replace("|", "¦");
         var text = new StringBuilder();
-        text.Append("*[").Append(Escape(alert.Rule)).Append("]* ");
-        text.Append(HttpLink(alert.Link) is { } link ? $"<{link}|{title}>" : title).Append('\n');
+        text.Append("*[").Append(Escape(AlertText.OneLine(alert.Rule))).Append("]* ");
+        text.Append(SafeLink.From(alert.Link) is { } link ? $"<{link}|{title}>" : title).Append('\n');
         text.Append(Escape(FeedLine(alert)));
         if (ChatSummary(alert) is { } summary)
             text.Append("\n>").Append(Escape(summary).Replace("\n", "\n>"));
@@ -172,8 +175,8 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
     {
         var title = EscapeMarkdown(AlertText.Title(alert));
         var text = new StringBuilder();
-        text.Append("**[").Append(EscapeMarkdown(alert.Rule)).Append("]** ");
-        text.Append(HttpLink(alert.Link) is { } link ? $"[{title}](<{link}>)" : title).Append('\n');
+        text.Append("**[").Append(EscapeMarkdown(AlertText.OneLine(alert.Rule))).Append("]** ");
+        text.Append(SafeLink.From(alert.Link) is { } link ? $"[{title}](<{link}>)" : title).Append('\n');
         text.Append(EscapeMarkdown(FeedLine(alert)));
         if (ChatSummary(alert) is { } summary)
             text.Append("\n> ").Append(EscapeMarkdown(summary).Replace("\n", "\n> "));
@@ -192,14 +195,15 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
     });
 
     /// <summary>Microsoft Teams "Workflows" webhook: a message with one Adaptive Card, the format the
-    /// replacement for the retired Office 365 connectors accepts. Text blocks are plain text here.</summary>
+    /// replacement for the retired Office 365 connectors accepts. Text blocks render Markdown, so every text
+    /// from the feed is escaped: a title "[click](https://evil)" shows as written, not as a link.</summary>
     public static WebhookBody Teams(Alert alert) => TeamsCard(json =>
     {
-        TextBlock(json, $"[{alert.Rule}] {AlertText.Title(alert)}", bold: true);
-        TextBlock(json, FeedLine(alert), bold: false);
+        TextBlock(json, EscapeMarkdown($"[{AlertText.OneLine(alert.Rule)}] {AlertText.Title(alert)}"), bold: true);
+        TextBlock(json, EscapeMarkdown(FeedLine(alert)), bold: false);
         if (ChatSummary(alert) is { } summary)
-            TextBlock(json, summary, bold: false);
-    }, HttpLink(alert.Link));
+            TextBlock(json, EscapeMarkdown(summary), bold: false);
+    }, SafeLink.From(alert.Link));
 
     private static WebhookBody TeamsCard(Action<Utf8JsonWriter> body, string? link) => Json(json =>
     {
@@ -245,7 +249,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
             // Tags are comma-separated; "newspaper" renders as an emoji in the ntfy apps.
             new("Tags", HeaderValue("newspaper," + AlertText.OneLine(alert.Rule).Replace(',', ' '))),
         ];
-        if (HttpLink(alert.Link) is { } link)
+        if (SafeLink.From(alert.Link) is { } link)
             headers.Add(new("Click", link));
         return new WebhookBody(Encoding.UTF8.GetBytes(text.ToString()), "text/plain; charset=utf-8", headers);
     }
@@ -286,19 +290,19 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         if (alert.Published is { } published)
             line.Append(" · ").Append(AlertText.Date(published));
         if (alert.MatchedTerms.Count > 0)
-            line.Append(" · matched: ").Append(string.Join(", ", alert.MatchedTerms));
+            line.Append(" · matched: ").Append(AlertText.OneLine(string.Join(", ", alert.MatchedTerms)));
         return line.ToString();
     }
 
     private static string? ChatSummary(Alert alert) =>
         AlertText.Summary(alert) is { } summary ? AlertText.Truncate(summary, ChatSummaryLength) : null;
 
-    /// <summary>Only http(s) links are made clickable; a hostile feed can put javascript: in a link.</summary>
-    private static string? HttpLink(string? link) =>
-        Uri.TryCreate(link?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri.AbsoluteUri
-            : null;
+    /// <summary>A Markdown link's destination ends at the first unbalanced ')': percent-encoded, parentheses
+    /// in a link cannot cut it short.</summary>
+    private static string MarkdownDestination(string link) => link.Replace("(", "%28").Replace(")", "%29");
 
+    /// <summary>Backslash-escapes what Discord's and Adaptive Cards' Markdown would read as emphasis, code or
+    /// a link (CommonMark backslash escapes).</summary>
     private static string EscapeMarkdown(string text)
     {
         var escaped = new StringBuilder(text.Length);

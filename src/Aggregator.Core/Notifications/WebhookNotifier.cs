@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Aggregator.Fetching;
 using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Notifications;
@@ -10,8 +11,11 @@ namespace Aggregator.Notifications;
 /// service's own format (slack, discord, teams, ntfy).</summary>
 /// <remarks>
 /// Outcomes: 2xx is delivered. 408, 429 and 5xx, a timeout and a connection failure are retried, with the
-/// receiver's Retry-After honoured. Any other status (4xx, or a 3xx not followed by the HttpClient) is
-/// permanent: the URL, secret or format is wrong and sending the same request again will not fix it.
+/// receiver's Retry-After honoured. Any other status is permanent: the URL, secret or format is wrong and
+/// sending the same request again will not fix it. That includes every 3xx: redirects are never followed
+/// (the HttpClient is registered with AllowAutoRedirect off), since a 301/302/303 turns the POST into a GET
+/// without the payload that the target may well answer 200, and a 307/308 re-posts the signed body to
+/// whatever host Location names. The notifier's Timeout covers building the body too.
 /// Error texts name the receiver by scheme, host and port only: Slack and Discord put their token in the
 /// URL path, and these texts end up in logs and the outbox table.
 /// </remarks>
@@ -63,18 +67,32 @@ public sealed partial class WebhookNotifier : INotifier
     public Task<DeliveryOutcome> SendAsync(Alert alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        return SendAsync(alert.DeliveryId, WebhookBody.Create(_format, alert), cancellationToken);
+        return SendAsync(alert.DeliveryId, () => WebhookBody.Create(_format, alert),
+            $"entry '{AlertText.OneLine(alert.EntryId)}' of feed {AlertText.OneLine(alert.Feed)}", cancellationToken);
     }
 
     public Task<DeliveryOutcome> SendDigestAsync(Digest digest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        return SendAsync(digest.DeliveryId, WebhookBody.CreateDigest(_format, digest), cancellationToken);
+        return SendAsync(digest.DeliveryId, () => WebhookBody.CreateDigest(_format, digest),
+            $"the digest of {digest.Alerts.Count} entries for rule {AlertText.OneLine(digest.Rule)}", cancellationToken);
     }
 
-    private async Task<DeliveryOutcome> SendAsync(string deliveryId, WebhookBody body, CancellationToken cancellationToken)
+    /// <param name="what">Names what the body is of, for the error when it cannot be built in time.</param>
+    private async Task<DeliveryOutcome> SendAsync(string deliveryId, Func<WebhookBody> build, string what, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        // The budget starts before the body is built: building it is part of what one delivery may cost.
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        if (await MessageBuild.WithinAsync(build, linked.Token) is not { } body)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var overrun = DeliveryOutcome.Permanent(
+                $"{_receiver}: {what}: its body took longer than {Seconds(_options.Timeout)} to build (Notifiers:{Name}:Timeout); sent nothing");
+            LogFailed(null, Name, deliveryId, _receiver, overrun.Status, overrun.Error);
+            return overrun;
+        }
         var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
 
         using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = body.ToHttpContent() };
@@ -87,8 +105,6 @@ public sealed partial class WebhookNotifier : INotifier
         if (request.Headers.UserAgent.Count == 0 && _httpClient.DefaultRequestHeaders.UserAgent.Count == 0)
             request.Headers.TryAddWithoutValidation("User-Agent", "Aggregator-Webhook/1");
 
-        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using var response = await _httpClient
@@ -113,6 +129,13 @@ public sealed partial class WebhookNotifier : INotifier
             LogFailed(exception, Name, deliveryId, _receiver, outcome.Status, outcome.Error);
             return outcome;
         }
+        catch (HttpRequestException exception) when (exception.InnerException is AddressRefusedException refused)
+        {
+            // The address policy: the same refusal every time until the URL or Polling:AllowLinkLocal changes.
+            var outcome = DeliveryOutcome.Permanent($"{_receiver}: {refused.Message}");
+            LogFailed(exception, Name, deliveryId, _receiver, outcome.Status, outcome.Error);
+            return outcome;
+        }
         catch (HttpRequestException exception)
         {
             var reason = exception.InnerException is { } inner ? $"{exception.Message} {inner.Message}" : exception.Message;
@@ -128,13 +151,25 @@ public sealed partial class WebhookNotifier : INotifier
         if (response.IsSuccessStatusCode)
             return DeliveryOutcome.Delivered;
 
+        if (status is >= 300 and < 400)
+            return DeliveryOutcome.Permanent($"{_receiver} answered {status} {response.ReasonPhrase}, {Redirect(response.Headers.Location)}; " +
+                $"webhooks do not follow redirects: set Notifiers:{Name}:Url to the final address");
         var excerpt = await ExcerptAsync(response, cancellationToken);
         var error = $"{_receiver} answered {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? ": " + excerpt : "")}";
         if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || status >= 500)
             return DeliveryOutcome.Retry(error, RetryAfter(response));
-        if (status is >= 300 and < 400 && response.Headers.Location is { } location)
-            error += $" (redirect to {location.GetLeftPart(UriPartial.Authority)}; set Notifiers:{Name}:Url to the final address)";
         return DeliveryOutcome.Permanent(error);
+    }
+
+    /// <summary>Where a redirect points, by scheme, host and port, and whether the path is ours: a path may hold a
+    /// chat service's token, as ours does.</summary>
+    private string Redirect(Uri? location)
+    {
+        if (location is null) return "without a Location";
+        var target = location.IsAbsoluteUri ? location : new Uri(_url, location);
+        if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps) return $"redirecting to a {target.Scheme}: address";
+        var path = target.AbsolutePath == _url.AbsolutePath ? "the same path" : "another path";
+        return $"redirecting to {target.GetLeftPart(UriPartial.Authority)} ({path})";
     }
 
     /// <summary>RFC 9110 §10.2.3: either delay-seconds or an HTTP-date; a date in the past means now.</summary>

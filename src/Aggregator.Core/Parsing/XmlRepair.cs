@@ -99,9 +99,14 @@ internal static class XmlRepair
         if (i < xml.Length && xml[i] == ';' && i > at + 1)
         {
             var entity = xml[at..(i + 1)];
-            if (entity is "&amp;" or "&lt;" or "&gt;" or "&quot;" or "&apos;" || entity[1] == '#')
+            if (entity[1] == '#')
             {
-                text.Append(entity.Replace("&#X", "&#x", StringComparison.Ordinal));
+                // A reference to a character XML does not allow (NUL, a lone surrogate, beyond U+10FFFF) becomes U+FFFD.
+                text.Append(IsXmlChar(entity) ? entity.Replace("&#X", "&#x", StringComparison.Ordinal) : "&#xFFFD;");
+            }
+            else if (entity is "&amp;" or "&lt;" or "&gt;" or "&quot;" or "&apos;")
+            {
+                text.Append(entity);
             }
             else
             {
@@ -113,6 +118,15 @@ internal static class XmlRepair
         }
         text.Append("&amp;");
         return at + 1;
+    }
+
+    private static bool IsXmlChar(string reference)
+    {
+        var hex = reference.Length > 3 && reference[2] is 'x' or 'X';
+        var digits = reference.AsSpan(hex ? 3 : 2, reference.Length - (hex ? 4 : 3));
+        if (!int.TryParse(digits, hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var code)) return false;
+        return code is 0x9 or 0xA or 0xD or (>= 0x20 and <= 0xD7FF) or (>= 0xE000 and <= 0xFFFD) or (>= 0x10000 and <= 0x10FFFF);
     }
 
     /// <summary>Feeds use media:, dc: and friends without declaring them, which namespace-aware XML rejects:

@@ -176,7 +176,7 @@ public sealed partial class FeedRefresher(
         ParsedEntry entry, string key, long entryId, DateTimeOffset now)
     {
         var document = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content, entry.Author, entry.Categories,
-            entry.Link, feed.Name));
+            entry.Link, feed.Name, entry.Language));
         int matched = 0, alerts = 0, duplicates = 0;
         StoryKey? story = null; // computed for the few entries a rule matches
         foreach (var (rule, hit) in rules.Matching(document, feed.Name))

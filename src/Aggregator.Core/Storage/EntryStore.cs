@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Aggregator.Parsing;
+using Aggregator.Rules;
 using Dapper;
 
 namespace Aggregator.Storage;
@@ -10,9 +11,9 @@ public sealed class EntryStore(Database database)
 {
     private const string InsertSql = """
         INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
-                             summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at)
+                             summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at, language)
         VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
-                @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt)
+                @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt, @Language)
         ON CONFLICT (feed_id, entry_key) DO NOTHING
         RETURNING id
         """;
@@ -20,7 +21,7 @@ public sealed class EntryStore(Database database)
     /// <summary>The parameters <see cref="EncodedEntry"/> holds values for, in its order.</summary>
     private static readonly string[] EncodedColumns =
         ["@EntryKey", "@Guid", "@Link", "@Title", "@Author", "@Summary", "@Content", "@SummaryHtml", "@ContentHtml",
-         "@Categories", "@Enclosures", "@PublishedAt", "@UpdatedAt", "@FetchedAt"];
+         "@Categories", "@Enclosures", "@PublishedAt", "@UpdatedAt", "@FetchedAt", "@Language"];
 
     private static readonly JsonSerializerOptions EnclosureJson = new(JsonSerializerDefaults.Web);
 
@@ -53,6 +54,7 @@ public sealed class EntryStore(Database database)
         Utf8(Iso.ToText(entry.Published ?? entry.Updated)),
         Utf8(Iso.ToText(entry.Updated)),
         Utf8(Iso.ToText(fetchedAt)),
+        Utf8(entry.Language),
     ]);
 
     private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
@@ -81,22 +83,60 @@ public sealed class EntryStore(Database database)
         ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
         """;
 
-    private const string IndexNewEntries = """
-        INSERT INTO entries_fts (rowid, title, summary, content)
-        SELECT id, title, summary, content FROM entries WHERE id > (SELECT last_entry_id FROM search_index) ORDER BY id
+    private const string SelectIndexed = "SELECT last_entry_id FROM search_index";
+
+    private const string SelectUnindexed = """
+        SELECT id, title, summary, content FROM entries WHERE id > @After ORDER BY id LIMIT @Limit
         """;
 
-    private const string MarkIndexed = "UPDATE search_index SET last_entry_id = (SELECT COALESCE(max(id), 0) FROM entries)";
+    private const string InsertIndexWords = "INSERT INTO entries_fts (rowid, words) VALUES (@Id, @Words)";
 
-    /// <summary>Adds the entries stored since the last search to the full-text index.</summary>
+    private static readonly string[] IndexWordsColumns = ["@Words"];
+
+    private const string MarkIndexed = "UPDATE search_index SET last_entry_id = @Last";
+
+    /// <summary>Entries indexed per write transaction: the writer slot is let go between batches, so that a poll
+    /// running beside a first search (which indexes every entry) waits for one batch, not for all of them.</summary>
+    private const int IndexBatch = 2000;
+
+    /// <summary>Adds the entries stored since the last search to the full-text index: each entry's words as the
+    /// matcher folds them (<see cref="TextTokens.IndexText"/>), computed before the writer slot is taken.</summary>
     /// <returns>How many entries were indexed.</returns>
     public async Task<int> UpdateSearchIndexAsync(CancellationToken cancellationToken = default)
     {
-        await using var write = await database.BeginWriteAsync(cancellationToken);
-        var indexed = await write.Connection.ExecuteAsync(IndexNewEntries, transaction: write.Transaction);
-        await write.Connection.ExecuteAsync(MarkIndexed, transaction: write.Transaction);
-        await write.CommitAsync(cancellationToken);
-        return indexed;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var after = await connection.ExecuteScalarAsync<long>(SelectIndexed);
+        var indexed = 0;
+        var rows = new List<(long Id, byte[] Words)>(IndexBatch);
+        while (true)
+        {
+            // Row by row, keeping only the words: an entry's text dies young instead of waiting for the batch.
+            rows.Clear();
+            await foreach (var row in connection.QueryUnbufferedAsync<(long Id, string? Title, string? Summary, string? Content)>(
+                SelectUnindexed, new { After = after, Limit = IndexBatch }).WithCancellation(cancellationToken))
+                rows.Add((row.Id, Encoding.UTF8.GetBytes(TextTokens.IndexText(row.Title, row.Summary, row.Content))));
+            if (rows.Count == 0) return indexed;
+
+            await using var write = await database.BeginWriteAsync(cancellationToken);
+            // Another search (another process) may have indexed these meanwhile: go on from where it got to.
+            var now = await write.Connection.ExecuteScalarAsync<long>(SelectIndexed, transaction: write.Transaction);
+            if (now != after)
+            {
+                after = now;
+                continue;
+            }
+            var statement = write.Statement(InsertIndexWords);
+            foreach (var (id, words) in rows)
+            {
+                statement.Bind("@Id", id);
+                statement.BindUtf8(IndexWordsColumns, [words]);
+                statement.Run();
+            }
+            after = rows[^1].Id;
+            await write.Connection.ExecuteAsync(MarkIndexed, new { Last = after }, write.Transaction);
+            await write.CommitAsync(cancellationToken);
+            indexed += rows.Count;
+        }
     }
 
     private const string SelectCandidatesNewestFirst = """
@@ -110,13 +150,16 @@ public sealed class EntryStore(Database database)
 
     /// <summary>Newest first, the entries whose title, summary or content holds at least one of the words
     /// (full-text index, as of the last <see cref="UpdateSearchIndexAsync"/>): candidates for a query whose
-    /// required words these are; the caller still matches.</summary>
+    /// required words these are (<see cref="Query.RequiredTextWords"/>: folded, a prefix ending in *); the
+    /// caller still matches.</summary>
     public async IAsyncEnumerable<EntryRow> ScanContainingAnyAsync(IReadOnlySet<string> words, string? feed, DateTimeOffset? since,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        // Each word quoted: FTS5 query syntax (AND, NEAR, *, -) must not apply to the user's words.
-        var match = string.Join(" OR ", words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        // Each word quoted: FTS5 query syntax (AND, NEAR, -) must not apply to the user's words; a prefix is "word"*.
+        var match = string.Join(" OR ", words.Select(w => w.EndsWith('*')
+            ? "\"" + w[..^1].Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*"
+            : "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
         var parameters = new { Match = match, Feed = feed, Since = Iso.ToText(since) };
         await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(SelectCandidatesNewestFirst, parameters).WithCancellation(cancellationToken))
             yield return row;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aggregator.Rules;
 using Dapper;
 using Microsoft.Extensions.Options;
 
@@ -28,12 +29,18 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
 
     private const string CountDoomed = $"SELECT count(*) FROM ({SelectBatch})";
 
-    // entries_fts keeps its own copy of the words (external content): removed through its 'delete' command with the
-    // values it indexed, or search would keep finding row ids that a later entry may take.
+    // entries_fts is contentless (migration 0006): it holds only each entry's folded words, and forgets a row only
+    // through its 'delete' command given the very words it indexed, which are computed again from the entry's text
+    // (TextTokens.IndexText, as EntryStore indexed them). Left there, a deleted entry's row would be found by search
+    // for ever and would take the index's space that retention is meant to give back.
+    private const string SelectIndexedText = """
+        SELECT id, title, summary, content FROM entries
+        WHERE id IN (SELECT value FROM json_each(@Ids)) AND id <= (SELECT last_entry_id FROM search_index)
+        """;
+
+    private const string ForgetIndexWords = "INSERT INTO entries_fts (entries_fts, rowid, words) VALUES ('delete', @Id, @Words)";
+
     private const string Delete = """
-        INSERT INTO entries_fts (entries_fts, rowid, title, summary, content)
-        SELECT 'delete', id, title, summary, content FROM entries
-        WHERE id IN (SELECT value FROM json_each(@Ids)) AND id <= (SELECT last_entry_id FROM search_index);
         UPDATE matches SET duplicate_of = NULL
         WHERE duplicate_of IN (SELECT id FROM matches WHERE entry_id IN (SELECT value FROM json_each(@Ids)));
         DELETE FROM entries WHERE id IN (SELECT value FROM json_each(@Ids));
@@ -58,7 +65,12 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
             await using var write = await database.BeginWriteAsync(cancellationToken);
             var ids = (await write.Connection.QueryAsync<long>(SelectBatch, Parameters(now, BatchSize), write.Transaction)).AsList();
             if (ids.Count == 0) return total;
-            await write.Connection.ExecuteAsync(Delete, new { Ids = JsonSerializer.Serialize(ids) }, write.Transaction);
+            var batch = new { Ids = JsonSerializer.Serialize(ids) };
+            var indexed = await write.Connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
+                SelectIndexedText, batch, write.Transaction);
+            await write.Connection.ExecuteAsync(ForgetIndexWords,
+                indexed.Select(e => new { e.Id, Words = TextTokens.IndexText(e.Title, e.Summary, e.Content) }), write.Transaction);
+            await write.Connection.ExecuteAsync(Delete, batch, write.Transaction);
             await write.CommitAsync(cancellationToken);
             total += ids.Count;
             deleted?.Invoke(total);

@@ -78,9 +78,8 @@ public sealed class ProgressOutputTests : IAsyncLifetime
         var output = await stdout;
 
         Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}; stdout: {output}; stderr: {await stderr}");
-        Assert.Contains('\u001b', output);
-        Assert.Contains("feeds polled", output);
-        Assert.Contains("100%", output);
+        // The bar: its control codes and its label (how many columns it shows depends on the terminal's width).
+        Assert.True(output.Contains('\u001b') && output.Contains("feeds polled"), $"no progress bar in: {output}");
         // After the bar, the feeds worth a line (failures, new entries): none here, so no per-feed line at all.
         Assert.DoesNotContain("ok    Alpha", output);
         Assert.Contains("3 feeds: 3 read", output);

@@ -107,7 +107,7 @@ public sealed class DigestTests : IAsyncLifetime
     {
         var card = (await SendAsync("teams", Sample(2))).Json().GetProperty("attachments")[0].GetProperty("content");
         var texts = card.GetProperty("body").EnumerateArray().Select(b => b.GetProperty("text").GetString()).ToArray();
-        Assert.Equal("[ukraine-energy] 2 matches, 2025-05-01 12:00 UTC to 2025-05-01 13:00 UTC", texts[0]);
+        Assert.Equal(@"\[ukraine-energy\] 2 matches, 2025-05-01 12:00 UTC to 2025-05-01 13:00 UTC", texts[0]);
         Assert.Contains("[Item 2 about Ukraine](https://example.org/2)", texts);
     }
 

@@ -45,6 +45,53 @@ public sealed class SmtpAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithALoginSecurityAutoRefusesAServerWithoutStartTlsAndNoAuthCommandIsSent()
+    {
+        Environment.SetEnvironmentVariable(_variable, "s3cret");
+        var options = Options();
+        options.Security = "auto";
+        var alert = AlertSamples.Typical() with { Notifier = "mail" };
+        using var queued = await QueuedAlerts.CreateAsync(alert.MatchedAt, alert);
+        using var notifiers = Registry.Of(Notifier(options));
+
+        var report = await queued.DeliverAsync(notifiers, TimeProvider.System, Ct);
+
+        Assert.Equal(1, report.Dead);
+        var row = await queued.RowAsync(alert.DeliveryId);
+        Assert.Equal("dead", row.Status);
+        Assert.Equal($"SMTP {_server.Host}:{_server.Port} offers no STARTTLS; refusing to send the password in clear; " +
+            "use a server with TLS, or set Notifiers:mail:Security to none to allow it", row.LastError);
+        Assert.Empty(_server.AuthCommands);
+        Assert.Empty(_server.Messages);
+    }
+
+    [Fact]
+    public async Task WithSecurityNoneTheNotifierLogsInOverPlainText()
+    {
+        Environment.SetEnvironmentVariable(_variable, "s3cret");
+        var options = Options();
+        options.Security = "none";
+        var alert = AlertSamples.Typical() with { Notifier = "mail" };
+        using var queued = await QueuedAlerts.CreateAsync(alert.MatchedAt, alert);
+        using var notifiers = Registry.Of(Notifier(options));
+
+        var report = await queued.DeliverAsync(notifiers, TimeProvider.System, Ct);
+
+        Assert.Equal(1, report.Delivered);
+        Assert.Single(await _server.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Single(_server.AuthCommands);
+    }
+
+    [Fact]
+    public void WithoutALoginSecurityAutoStaysOpportunistic()
+    {
+        Assert.Equal(MailKit.Security.SecureSocketOptions.StartTlsWhenAvailable, SmtpNotifier.MapSecurity("auto", 25, login: false));
+        Assert.Equal(MailKit.Security.SecureSocketOptions.StartTls, SmtpNotifier.MapSecurity("auto", 587, login: true));
+        Assert.Equal(MailKit.Security.SecureSocketOptions.SslOnConnect, SmtpNotifier.MapSecurity("auto", 465, login: true));
+        Assert.Equal(MailKit.Security.SecureSocketOptions.None, SmtpNotifier.MapSecurity("none", 25, login: true));
+    }
+
+    [Fact]
     public async Task ThePasswordCanBeASettingFromUserSecretsOrTheEnvironment()
     {
         var options = Options();

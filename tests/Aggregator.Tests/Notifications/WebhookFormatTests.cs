@@ -57,7 +57,8 @@ public sealed class WebhookFormatTests : IAsyncLifetime
 
         var card = json.GetProperty("attachments")[0].GetProperty("content");
         Assert.Equal("AdaptiveCard", card.GetProperty("type").GetString());
-        Assert.Equal("[ukraine-energy] Strikes on Ukraine's power grid <update>", card.GetProperty("body")[0].GetProperty("text").GetString());
+        // Markdown characters are escaped: Teams renders Markdown in text blocks.
+        Assert.Equal(@"\[ukraine-energy\] Strikes on Ukraine's power grid \<update\>", card.GetProperty("body")[0].GetProperty("text").GetString());
         Assert.Equal("https://example.org/isw/2025/05/01/grid", card.GetProperty("actions")[0].GetProperty("url").GetString());
     }
 

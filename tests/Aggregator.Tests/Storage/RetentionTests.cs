@@ -74,6 +74,7 @@ public sealed class RetentionTests : IDisposable
         // The full-text index forgot them too: search finds only what is stored.
         Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'iran'"));
         Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
+        await connection.ExecuteAsync("INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 0)"); // throws when corrupt
         Assert.Equal(0, await retention.RunAsync(Now, cancellationToken: ct));
     }
 

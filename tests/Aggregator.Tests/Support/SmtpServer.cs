@@ -14,7 +14,8 @@ namespace Aggregator.Tests.Support;
 /// starts with X-MailFrom and X-RcptTo headers holding the SMTP envelope.
 /// <see cref="StopAsync"/> and <see cref="RestartAsync"/> simulate a relay that is down and comes back on
 /// the same port. The script exits when our end of its stdin closes, so a crashed test run leaves no
-/// server behind.
+/// server behind. Every AUTH command that reaches the server is recorded (its mechanism, never the
+/// credentials) in <see cref="AuthCommands"/>; the server offers no STARTTLS.
 /// </remarks>
 public sealed class SmtpServer : IAsyncDisposable
 {
@@ -59,11 +60,17 @@ public sealed class SmtpServer : IAsyncDisposable
             ok = auth_data.login.decode() == user and auth_data.password.decode() == password
             return AuthResult(success=ok, handled=False)
 
+        class Recording(SMTP):
+            async def smtp_AUTH(self, arg):
+                with open(os.path.join(os.path.dirname(maildir), 'auth.log'), 'a') as f:
+                    f.write((arg or '').split(' ')[0] + '\n')
+                return await super().smtp_AUTH(arg)
+
         def smtp():
             if user is None:
-                return SMTP(Handler(), hostname='aggregator-test')
-            return SMTP(Handler(), hostname='aggregator-test', authenticator=authenticator,
-                        auth_required=True, auth_require_tls=False)
+                return Recording(Handler(), hostname='aggregator-test')
+            return Recording(Handler(), hostname='aggregator-test', authenticator=authenticator,
+                             auth_required=True, auth_require_tls=False)
 
         def parent_gone():
             if not os.read(sys.stdin.fileno(), 1024):
@@ -142,6 +149,16 @@ public sealed class SmtpServer : IAsyncDisposable
             if (!Directory.Exists(inbox))
                 return [];
             return [.. Directory.GetFiles(inbox).Order(StringComparer.Ordinal).Select(path => MimeMessage.Load(path))];
+        }
+    }
+
+    /// <summary>The mechanism of every AUTH command received so far (PLAIN, LOGIN), in order.</summary>
+    public IReadOnlyList<string> AuthCommands
+    {
+        get
+        {
+            var log = Path.Combine(_directory, "auth.log");
+            return File.Exists(log) ? File.ReadAllLines(log) : [];
         }
     }
 
