@@ -26,6 +26,7 @@ public sealed partial class FeedRefresher(
     IOptions<DeliveryOptions> delivery,
     IOptions<RetentionOptions> retention,
     TimeProvider time,
+    Random random,
     AggregatorMetrics metrics,
     ILogger<FeedRefresher> logger)
 {
@@ -207,7 +208,7 @@ public sealed partial class FeedRefresher(
     {
         var now = time.GetUtcNow();
         var errors = (int)feed.ErrorCount + 1;
-        var next = PollSchedule.Next(feed, polling.Value, now, errors, retryAfter);
+        var next = PollSchedule.Next(feed, polling.Value, now, errors, retryAfter, random);
         try
         {
             await using var write = await database.BeginWriteAsync(cancellationToken);
@@ -229,7 +230,7 @@ public sealed partial class FeedRefresher(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _heldBack[feed.Id] = next;
-            LogNotRecorded(feed.Name, feed.Id, feed.Url, ex.Message, next);
+            LogNotRecorded(feed.Name, feed.Id, feed.Url, ex.Message, Iso.ToText(next));
         }
         return report with { Succeeded = false, Error = FeedStore.Bounded(error), ErrorCount = errors };
     }
@@ -238,7 +239,7 @@ public sealed partial class FeedRefresher(
     {
         FeedId = feed.Id,
         CheckedAt = now,
-        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, Longer(fetch.MaxAge, document?.Ttl)),
+        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, Longer(fetch.MaxAge, document?.Ttl), random),
         Succeeded = true,
         Status = fetch.StatusCode,
         NewValidators = fetch.Outcome == FetchOutcome.Fetched,
@@ -297,6 +298,7 @@ public sealed partial class FeedRefresher(
     [LoggerMessage(Level = LogLevel.Error, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): polling it failed on our side")]
     private partial void LogCrashed(Exception exception, string feedName, long feedId, string feedUrl);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): its failure could not be recorded in the database ({Reason}); not polled again before {NextCheckAt:u}")]
-    private partial void LogNotRecorded(string feedName, long feedId, string feedUrl, string reason, DateTimeOffset nextCheckAt);
+    // The time as ISO 8601 UTC text (as the database writes it), not in a format of the logger's choosing.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): its failure could not be recorded in the database ({Reason}); not polled again before {NextCheckAt}")]
+    private partial void LogNotRecorded(string feedName, long feedId, string feedUrl, string reason, string nextCheckAt);
 }

@@ -1,6 +1,7 @@
 using Aggregator.Monitoring;
 using Aggregator.Parsing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Refreshing;
@@ -12,6 +13,7 @@ public static class RefreshingServiceCollectionExtensions
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PollingOptions>, ValidatePollingOptions>();
         services.AddMonitoring();
+        services.TryAddSingleton(Random.Shared); // poll jitter; a test registers its own
         return services
             .AddSingleton<FeedParser>()
             .AddSingleton<FeedRefresher>()

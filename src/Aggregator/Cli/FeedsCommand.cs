@@ -28,7 +28,7 @@ internal static class FeedsCommand
         command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
         {
             var feeds = await host.Services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken);
-            var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(DateTimeOffset.UtcNow - RateWindow, cancellationToken);
+            var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(host.Services.GetRequiredService<TimeProvider>().GetUtcNow() - RateWindow, cancellationToken);
             foreach (var feed in feeds)
             {
                 var (stored, recent) = counts.GetValueOrDefault(feed.Id);

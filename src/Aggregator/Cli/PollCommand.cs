@@ -54,28 +54,16 @@ internal static class PollCommand
                 feeds.RemoveAll(f => f.RetryAfter > now);
             }
 
-            // Each feed's line as soon as it is done; alerts go out as feeds queue them, and what is due after the cycle.
             var width = Math.Clamp(feeds.Count == 0 ? 4 : feeds.Max(f => f.Name.Length), 4, 40);
-            var delivery = services.GetRequiredService<OutboxDispatcher>().StartAlongsidePolling(cancellationToken);
-            IReadOnlyList<RefreshReport> reports;
-            DrainReport drain;
             // On a terminal a progress bar, then the feeds worth a line (failures, new entries); to a pipe, a file or cron,
             // each feed's line as it finishes.
             var onTerminal = ProgressDisplay.OnTerminal;
-            try
+            var done = 0;
+            var (reports, drain) = await ProgressDisplay.RunAsync("feeds polled", progress => PollAsync(services, feeds, report =>
             {
-                var done = 0;
-                reports = await ProgressDisplay.RunAsync("feeds polled", progress =>
-                    services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken, delivery.AlertsQueued, report =>
-                    {
-                        if (onTerminal) progress.Report(Interlocked.Increment(ref done), feeds.Count);
-                        else Console.WriteLine(Describe(report, width));
-                    }));
-            }
-            finally
-            {
-                drain = await delivery.FinishAsync();
-            }
+                if (onTerminal) progress.Report(Interlocked.Increment(ref done), feeds.Count);
+                else Console.WriteLine(Describe(report, width));
+            }, cancellationToken));
             if (onTerminal)
             {
                 foreach (var report in reports.Where(r => !r.Succeeded || r.NewEntries > 0)) Console.WriteLine(Describe(report, width));
@@ -91,6 +79,26 @@ internal static class PollCommand
             return failedCount == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
+    }
+
+    /// <summary>One cycle over <paramref name="feeds"/>, alerts going out as feeds queue them and what else is due after
+    /// the cycle: what `poll` does once it has chosen the feeds (the tests' in-process host runs it too).</summary>
+    /// <param name="finished">Called with each feed's report as soon as that feed is done.</param>
+    internal static async Task<(IReadOnlyList<RefreshReport> Reports, DrainReport Drain)> PollAsync(IServiceProvider services,
+        IReadOnlyList<FeedRow> feeds, Action<RefreshReport>? finished, CancellationToken cancellationToken)
+    {
+        var delivery = services.GetRequiredService<OutboxDispatcher>().StartAlongsidePolling(cancellationToken);
+        IReadOnlyList<RefreshReport> reports;
+        DrainReport drain;
+        try
+        {
+            reports = await services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken, delivery.AlertsQueued, finished);
+        }
+        finally
+        {
+            drain = await delivery.FinishAsync();
+        }
+        return (reports, drain);
     }
 
     private static string Describe(RefreshReport report, int width)

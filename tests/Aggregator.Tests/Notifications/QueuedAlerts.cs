@@ -48,7 +48,7 @@ internal sealed class QueuedAlerts : IDisposable
 
     /// <summary>One delivery pass of the real dispatcher over these notifiers.</summary>
     public Task<DrainReport> DeliverAsync(NotifierRegistry notifiers, TimeProvider time, CancellationToken cancellationToken) =>
-        new OutboxDispatcher(_outbox, notifiers, _database, Options.Create(new DeliveryOptions()), time, new AggregatorMetrics(),
+        new OutboxDispatcher(_outbox, notifiers, _database, Options.Create(new DeliveryOptions()), time, Random.Shared, new AggregatorMetrics(),
             NullLogger<OutboxDispatcher>.Instance)
             .DrainAsync(cancellationToken);
 

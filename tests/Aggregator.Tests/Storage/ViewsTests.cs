@@ -1,14 +1,12 @@
-using System.Text.RegularExpressions;
 using Aggregator.Parsing;
 using Aggregator.Storage;
-using Aggregator.Tests.Support;
 using Dapper;
 
 namespace Aggregator.Tests.Storage;
 
-/// <summary>The views people query with sqlite3 (migration 0008) answer what the README says, and every example query
-/// in the README's Database section runs against a real database.</summary>
-public sealed partial class ViewsTests : IDisposable
+/// <summary>The views people query with sqlite3 (migration 0008) answer what the README says. (The README's example
+/// queries themselves are run by Docs/ReadmeSqlTests.)</summary>
+public sealed class ViewsTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("aggregator-views-").FullName;
     private readonly Database _database;
@@ -64,35 +62,4 @@ public sealed partial class ViewsTests : IDisposable
 
         Assert.Equal(["Iran and Russia", "Iran and Russia again"], (await connection.QueryAsync<string>("SELECT title FROM recent_entries ORDER BY id")).ToList());
     }
-
-    [Fact]
-    public async Task EveryExampleQueryInTheReadmesDatabaseSectionRuns()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await SeedAsync(ct);
-        var readme = File.ReadAllText(Path.Combine(AggregatorProcess.RepositoryRoot, "README.md"));
-        var section = readme[readme.IndexOf("## Database", StringComparison.Ordinal)..];
-        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
-        var statements = SqlBlock().Matches(section).SelectMany(m => m.Groups[1].Value.Split(';')).Select(s => s.Trim())
-            .Where(s => s.Split('\n').Any(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("--", StringComparison.Ordinal))).ToList();
-        Assert.True(statements.Count >= 5, $"found {statements.Count} example queries");
-        await using var connection = await _database.OpenAsync(ct);
-        foreach (var statement in statements)
-        {
-            try
-            {
-                await connection.QueryAsync(statement);
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
-            {
-                Assert.Fail($"README example failed: {ex.Message}\n{statement}");
-            }
-        }
-        // The dead-letter example finds the dead alert, with its reason.
-        var dead = statements.Single(s => s.Contains("status = 'dead'", StringComparison.Ordinal));
-        Assert.Equal("SMTP 550: no such mailbox", (await connection.QuerySingleAsync(dead)).last_error);
-    }
-
-    [GeneratedRegex("```sql\\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex SqlBlock();
 }
