@@ -1,10 +1,13 @@
 using System.CommandLine;
 using Aggregator.Cli;
 
+AppHost.LogFormat.AcceptOnlyFromAmong(LogOptions.Simple, LogOptions.Json);
 var root = new RootCommand("Aggregator: a feed monitor. Polls RSS/Atom/JSON feeds, stores every entry in SQLite and alerts on keyword rules.")
 {
     AppHost.ContentRoot,
+    AppHost.LogFormat,
 };
+root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(PollCommand.Create());
 root.Subcommands.Add(ParseCommand.Create());
@@ -14,6 +17,8 @@ root.Subcommands.Add(EntriesCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
+root.Subcommands.Add(BackupCommand.Create());
+root.Subcommands.Add(VacuumCommand.Create());
 
 // No response files: System.CommandLine would read `search '@hezbollah'` as "take the arguments from the file
 // hezbollah", and @name is how a query names a term list.

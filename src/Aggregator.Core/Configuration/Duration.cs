@@ -46,6 +46,15 @@ public static class Duration
         return true;
     }
 
+    /// <summary>The shortest way to write a duration that <see cref="TryParse"/> reads back: "30m", "2h", "1d", "90s", or
+    /// "00:15:30" when no single unit says it.</summary>
+    public static string Format(TimeSpan value) =>
+        value.Ticks % TimeSpan.TicksPerDay == 0 ? $"{value.Ticks / TimeSpan.TicksPerDay}d"
+        : value.Ticks % TimeSpan.TicksPerHour == 0 ? $"{value.Ticks / TimeSpan.TicksPerHour}h"
+        : value.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{value.Ticks / TimeSpan.TicksPerMinute}m"
+        : value.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{value.Ticks / TimeSpan.TicksPerSecond}s"
+        : value.ToString("c", CultureInfo.InvariantCulture);
+
     /// <summary>Lets appsettings.json and environment variables write TimeSpan settings the same ways as config/ and the
     /// command line ("30s" as well as "00:00:30"). Registered once per process by the host.</summary>
     public static void AcceptInSettings() => _ = Registered.Value;

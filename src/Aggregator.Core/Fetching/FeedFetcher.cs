@@ -43,12 +43,12 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options,
                 if (code is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location) break;
                 response.Dispose();
                 if (hop == settings.MaxRedirects)
-                    return FetchResult.Failed($"more than {settings.MaxRedirects} redirects (Aggregator:Polling:MaxRedirects); the last pointed to {location}", code, Elapsed(started));
+                    return FetchResult.Failed("redirects", $"more than {settings.MaxRedirects} redirects (Aggregator:Polling:MaxRedirects); the last pointed to {location}", code, Elapsed(started));
                 permanent &= code is 301 or 308;
                 if (!Uri.TryCreate(target, location, out var next) || next.Scheme is not ("http" or "https"))
-                    return FetchResult.Failed($"redirected to {Describe(location)}, which is not an http(s) URL; a feed is only fetched over http(s)", code, Elapsed(started));
+                    return FetchResult.Failed("redirects", $"redirected to {Describe(location)}, which is not an http(s) URL; a feed is only fetched over http(s)", code, Elapsed(started));
                 (furthestIn, var refusal) = await addresses.CheckRedirectAsync(target, next, furthestIn, deadline.Token);
-                if (refusal is not null) return FetchResult.Failed(refusal, code, Elapsed(started));
+                if (refusal is not null) return FetchResult.Failed("refused", refusal, code, Elapsed(started));
                 target = next;
             }
             using var _ = response;
@@ -65,13 +65,13 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options,
                 };
             }
             if (!response.IsSuccessStatusCode)
-                return FetchResult.Failed(DescribeStatus(response), status, Elapsed(started), RetryAfterOf(response));
+                return FetchResult.Failed(status.ToString(System.Globalization.CultureInfo.InvariantCulture), DescribeStatus(response), status, Elapsed(started), RetryAfterOf(response));
 
             if (response.Content.Headers.ContentLength > settings.MaxFeedBytes)
-                return FetchResult.Failed(TooLarge(settings), status, Elapsed(started));
+                return FetchResult.Failed("too_large", TooLarge(settings), status, Elapsed(started));
 
             var body = await ReadCappedAsync(response.Content, settings.MaxFeedBytes, deadline.Token);
-            if (body is null) return FetchResult.Failed(TooLarge(settings), status, Elapsed(started));
+            if (body is null) return FetchResult.Failed("too_large", TooLarge(settings), status, Elapsed(started));
 
             return new FetchResult
             {
@@ -89,25 +89,25 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchOptions> options,
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return FetchResult.Failed(
+            return FetchResult.Failed("timeout",
                 $"no complete response within {Seconds(settings.Timeout)} (Aggregator:Polling:Timeout); the server is down or very slow",
                 elapsed: Elapsed(started));
         }
         catch (HttpRequestException ex) when (ex.InnerException is AddressRefusedException refused)
         {
-            return FetchResult.Failed(refused.Message, elapsed: Elapsed(started));
+            return FetchResult.Failed("refused", refused.Message, elapsed: Elapsed(started));
         }
         catch (HttpRequestException ex)
         {
-            return FetchResult.Failed(DescribeFailure(url, ex), elapsed: Elapsed(started));
+            return FetchResult.Failed("network", DescribeFailure(url, ex), elapsed: Elapsed(started));
         }
         catch (IOException ex)
         {
-            return FetchResult.Failed($"the connection broke while reading the body: {ex.Message}", elapsed: Elapsed(started));
+            return FetchResult.Failed("network", $"the connection broke while reading the body: {ex.Message}", elapsed: Elapsed(started));
         }
         catch (InvalidDataException ex)
         {
-            return FetchResult.Failed($"the compressed body is corrupt: {ex.Message}", elapsed: Elapsed(started));
+            return FetchResult.Failed("bad_body", $"the compressed body is corrupt: {ex.Message}", elapsed: Elapsed(started));
         }
     }
 

@@ -20,7 +20,10 @@ public sealed record FetchResult
     /// <summary>Cache-Control: max-age, how long the server says the response stays fresh.</summary>
     public TimeSpan? MaxAge { get; init; }
     public TimeSpan Elapsed { get; init; }
+    /// <summary>What kind of failure, for /metrics: the HTTP status of an error answer ("404", "503"), else timeout,
+    /// network, refused, too_large, redirects or bad_body. Null unless Failed.</summary>
+    public string? FailureKind { get; init; }
 
-    public static FetchResult Failed(string error, int? status = null, TimeSpan elapsed = default, TimeSpan? retryAfter = null) =>
-        new() { Outcome = FetchOutcome.Failed, Error = error, StatusCode = status, Elapsed = elapsed, RetryAfter = retryAfter };
+    public static FetchResult Failed(string kind, string error, int? status = null, TimeSpan elapsed = default, TimeSpan? retryAfter = null) =>
+        new() { Outcome = FetchOutcome.Failed, FailureKind = kind, Error = error, StatusCode = status, Elapsed = elapsed, RetryAfter = retryAfter };
 }

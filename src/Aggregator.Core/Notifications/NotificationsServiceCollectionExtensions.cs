@@ -1,4 +1,5 @@
 using Aggregator.Fetching;
+using Aggregator.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +40,7 @@ public static class NotificationsServiceCollectionExtensions
             var factory = provider.GetRequiredService<NotifierFactory>();
             return new NotifierRegistry(Configured(configuration).ToDictionary(n => n.Key, n => (Func<INotifier>)(() => factory.Create(n.Key, n.Value))));
         });
+        services.AddMonitoring();
         services.AddSingleton<OutboxDispatcher>();
         return services;
     }

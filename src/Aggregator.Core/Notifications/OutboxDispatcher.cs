@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Aggregator.Monitoring;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed partial class OutboxDispatcher(
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     Random random,
+    AggregatorMetrics metrics,
     ILogger<OutboxDispatcher> logger)
 {
     private const int BatchSize = 256;
@@ -150,11 +152,13 @@ public sealed partial class OutboxDispatcher(
         {
             case DeliveryStatus.Delivered:
                 await outbox.MarkDeliveredAsync(ids, time.GetUtcNow(), CancellationToken.None);
+                metrics.Delivered(delivery.Notifier, "delivered", ids.Length);
                 LogDelivered(deliveryId, delivery.Notifier, ids.Length, attempts);
                 return DeliveryStatus.Delivered;
             case DeliveryStatus.Retry when attempts < settings.MaxAttempts:
                 var next = time.GetUtcNow() + RetryDelay(attempts, outcome.RetryAfter, settings, random);
                 await outbox.MarkRetryAsync(ids, next, outcome.Error ?? "failed", CancellationToken.None);
+                metrics.Delivered(delivery.Notifier, "retry", ids.Length);
                 LogRetrying(deliveryId, delivery.Notifier, attempts, Iso.ToText(next), outcome.Error);
                 return DeliveryStatus.Retry;
             default:
@@ -162,6 +166,7 @@ public sealed partial class OutboxDispatcher(
                     ? outcome.Error ?? "permanent failure"
                     : $"gave up after {attempts} attempts (Aggregator:Delivery:MaxAttempts); last error: {outcome.Error}";
                 await outbox.MarkDeadAsync(ids, reason, CancellationToken.None);
+                metrics.Delivered(delivery.Notifier, "dead", ids.Length);
                 LogDead(deliveryId, delivery.Notifier, reason);
                 return DeliveryStatus.Permanent;
         }

@@ -1,3 +1,4 @@
+using Aggregator.Monitoring;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ namespace Aggregator.Refreshing;
 
 /// <summary>Polls a set of feeds with bounded concurrency. One feed's failure, even a bug, never stops the others.</summary>
 public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRefresher refresher, IOptions<PollingOptions> polling,
-    TimeProvider time, ILogger<PollCycle> logger)
+    TimeProvider time, AggregatorMetrics metrics, ILogger<PollCycle> logger)
 {
     /// <summary>Polls the feeds whose next_check_at has come.</summary>
     /// <param name="alertsQueued">Called each time a feed's alerts have been committed to the outbox.</param>
@@ -22,6 +23,21 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
     /// <returns>One report per feed, in the order given.</returns>
     public async Task<IReadOnlyList<RefreshReport>> RunAsync(IReadOnlyList<FeedRow> batch, CancellationToken cancellationToken,
         Action? alertsQueued = null, Action<RefreshReport>? finished = null)
+    {
+        // /healthz tells a stalled scheduler by when a cycle last started: every tick starts one, due feeds or none.
+        metrics.CycleStarted(time.GetUtcNow());
+        try
+        {
+            return await RunCycleAsync(batch, alertsQueued, finished, cancellationToken);
+        }
+        finally
+        {
+            metrics.CycleEnded(time.GetUtcNow());
+        }
+    }
+
+    private async Task<IReadOnlyList<RefreshReport>> RunCycleAsync(IReadOnlyList<FeedRow> batch, Action? alertsQueued,
+        Action<RefreshReport>? finished, CancellationToken cancellationToken)
     {
         var reports = new RefreshReport[batch.Count];
         var notModified = new NotModifiedChecks(database, logger);

@@ -1,3 +1,4 @@
+using Aggregator.Monitoring;
 using Aggregator.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,10 +12,12 @@ public static class RefreshingServiceCollectionExtensions
     {
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PollingOptions>, ValidatePollingOptions>();
+        services.AddMonitoring();
         services.TryAddSingleton(Random.Shared); // poll jitter; a test registers its own
         return services
             .AddSingleton<FeedParser>()
             .AddSingleton<FeedRefresher>()
-            .AddSingleton<PollCycle>();
+            .AddSingleton<PollCycle>()
+            .AddSingleton<FeedDiscovery>();
     }
 }

@@ -8,7 +8,7 @@ namespace Aggregator.Scheduling;
 
 public static class SchedulingServiceCollectionExtensions
 {
-    /// <summary>Quartz with two in-memory jobs; all durable state (when a feed is due, what is undelivered) lives in SQLite.</summary>
+    /// <summary>Quartz with three in-memory jobs (poll, deliver, retention); all durable state (when a feed is due, what is undelivered) lives in SQLite.</summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration)
     {
         var polling = configuration.GetSection(PollingOptions.Section).Get<PollingOptions>() ?? new PollingOptions();
@@ -22,6 +22,9 @@ public static class SchedulingServiceCollectionExtensions
             quartz.AddJob<DrainOutboxJob>(job => job.WithIdentity(DrainOutboxJob.Key));
             quartz.AddTrigger(trigger => trigger.ForJob(DrainOutboxJob.Key).StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(delivery.Tick).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            quartz.AddJob<ApplyRetentionJob>(job => job.WithIdentity(ApplyRetentionJob.Key));
+            quartz.AddTrigger(trigger => trigger.ForJob(ApplyRetentionJob.Key).StartAt(DateTimeOffset.UtcNow + ApplyRetentionJob.FirstRunAfter)
+                .WithSimpleSchedule(s => s.WithInterval(ApplyRetentionJob.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

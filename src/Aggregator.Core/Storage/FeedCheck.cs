@@ -13,6 +13,8 @@ public sealed record FeedCheck
     public Uri? MovedTo { get; init; }
     /// <summary>The server said 410 Gone: stop polling this URL.</summary>
     public bool Gone { get; init; }
+    /// <summary>The server asked us to wait (429/503 with Retry-After): no poll before this time, `poll` included.</summary>
+    public DateTimeOffset? RetryAfter { get; init; }
     /// <summary>A full 200 response: its validators replace the stored ones, even when absent.</summary>
     public bool NewValidators { get; init; }
     public string? Etag { get; init; }

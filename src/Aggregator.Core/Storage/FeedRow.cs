@@ -24,6 +24,8 @@ public sealed class FeedRow
     /// <summary>JSON array of what was wrong but survivable in the last document read; null when nothing was.</summary>
     public string? LastProblems { get; set; }
     public DateTimeOffset? GoneAt { get; set; }
+    /// <summary>The server asked us not to poll before this time (429/503 with Retry-After); null otherwise.</summary>
+    public DateTimeOffset? RetryAfter { get; set; }
     public DateTimeOffset NextCheckAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -21,7 +21,9 @@ public sealed class FeedStore(Database database)
             last_modified = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.last_modified END,
             next_check_at = CASE WHEN feeds.config_url = excluded.config_url AND feeds.enabled = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END,
             -- a new URL for a gone feed is worth trying
-            gone_at = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.gone_at END
+            gone_at = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.gone_at END,
+            -- so is one for a feed whose server asked us to wait
+            retry_after = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.retry_after END
         """;
 
     private const string DisableMissing = """
@@ -82,6 +84,7 @@ public sealed class FeedStore(Database database)
             last_error = CASE WHEN @Succeeded THEN NULL ELSE @Error END,
             error_count = CASE WHEN @Succeeded THEN 0 ELSE error_count + 1 END,
             gone_at = CASE WHEN @Gone THEN @CheckedAt END,
+            retry_after = @RetryAfter,
             -- a 200 replaces the validators; a 304 or an error keeps them (RFC 9111 4.3.4: a 304 may omit them)
             etag = CASE WHEN @NewValidators THEN @Etag ELSE COALESCE(@Etag, etag) END,
             last_modified = CASE WHEN @NewValidators THEN @LastModified ELSE COALESCE(@LastModified, last_modified) END,
@@ -109,6 +112,7 @@ public sealed class FeedStore(Database database)
         statement.Bind("@Status", check.Status);
         statement.Bind("@Error", Bounded(check.Error));
         statement.Bind("@Gone", check.Gone);
+        statement.Bind("@RetryAfter", Iso.ToText(check.RetryAfter));
         statement.Bind("@Etag", check.Etag);
         statement.Bind("@LastModified", check.LastModified);
         statement.Bind("@NewValidators", check.NewValidators);

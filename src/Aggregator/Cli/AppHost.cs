@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Aggregator.Configuration;
 using Aggregator.Fetching;
+using Aggregator.Health;
 using Aggregator.Notifications;
 using Aggregator.Refreshing;
 using Aggregator.Scheduling;
@@ -22,17 +23,25 @@ internal static partial class AppHost
         Recursive = true,
     };
 
+    public static readonly Option<string?> LogFormat = new("--log-format")
+    {
+        Description = "Log lines as 'simple' text or 'json' objects, one per line on stderr (default: Aggregator:LogFormat, else simple)",
+        Recursive = true,
+    };
+
     /// <param name="service">True for `run`: the scheduler, Information logs, systemd integration.</param>
     public static IHost Build(ParseResult parse, bool service = false)
     {
         var root = parse.GetValue(ContentRoot);
-        return Build(root is null ? Directory.GetCurrentDirectory() : Path.GetFullPath(root), service);
+        return Build(root is null ? Directory.GetCurrentDirectory() : Path.GetFullPath(root), service, logFormat: parse.GetValue(LogFormat));
     }
 
     /// <summary>The application as every command composes it, on the content root given (appsettings.json, config/, data/).</summary>
     /// <param name="time">The clock; the system's unless given (the tests' in-process host passes a fake one).</param>
     /// <param name="configureServices">Runs after every other registration, so what it registers wins (tests only).</param>
-    internal static IHost Build(string contentRoot, bool service, TimeProvider? time = null, Action<IServiceCollection>? configureServices = null)
+    /// <param name="logFormat">--log-format, which wins over Aggregator:LogFormat.</param>
+    internal static IHost Build(string contentRoot, bool service, TimeProvider? time = null, Action<IServiceCollection>? configureServices = null,
+        string? logFormat = null)
     {
         // No reload of appsettings.json on change: nothing here reads settings twice (ConfigWatcher reloads feeds.json and
         // rules.json itself), and the host's watcher covers the whole content root, database included, so that every
@@ -52,7 +61,21 @@ internal static partial class AppHost
 
         builder.Logging.ClearProviders();
         // Logs go to stderr so that stdout stays clean for the commands' output (--json, pipes).
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; o.UseUtcTimestamp = true; });
+        var json = (logFormat ?? builder.Configuration[$"{LogOptions.Section}:LogFormat"]) == LogOptions.Json;
+        if (json)
+        {
+            // One JSON object per line with the message template's fields (FeedName, Status, Bytes, ElapsedMs...).
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; o.UseUtcTimestamp = true; });
+        }
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         if (!service)
         {
@@ -67,11 +90,20 @@ internal static partial class AppHost
         builder.Services.AddFetching();
         builder.Services.AddRefreshing();
         builder.Services.AddNotifications(builder.Configuration);
+        builder.Services.AddOptions<LogOptions>().BindConfiguration(LogOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LogOptions>, ValidateLogOptions>();
+        builder.Services.AddHealthOptions();
         if (service)
         {
             builder.Services.AddScheduling(builder.Configuration);
             builder.Services.AddHostedService<ConfigWatcher>();
+            if (builder.Configuration.GetValue<bool>($"{HealthOptions.Section}:Enabled")) builder.Services.AddHealthServer();
+            // Under systemd: readiness and stopping notifications, journald's log format; as a Windows service: the
+            // service control manager's start and stop. Each does nothing elsewhere.
             builder.Services.AddSystemd();
+            builder.Services.AddWindowsService(o => o.ServiceName = "Aggregator");
+            // AddSystemd puts its own formatter on the console under systemd; JSON asked for is JSON there too.
+            if (json) builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName = "json");
         }
         configureServices?.Invoke(builder.Services);
         return builder.Build();
@@ -100,6 +132,9 @@ internal static partial class AppHost
         (FetchOptions.Section, typeof(FetchOptions)),
         (PollingOptions.Section, typeof(PollingOptions)),
         (DeliveryOptions.Section, typeof(DeliveryOptions)),
+        (RetentionOptions.Section, typeof(RetentionOptions)),
+        (HealthOptions.Section, typeof(HealthOptions)),
+        (LogOptions.Section, typeof(LogOptions)),
     ];
 
     /// <summary>Runs a command's body in a host that is ready (settings checked, database migrated, feeds synced), and

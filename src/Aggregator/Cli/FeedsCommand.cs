@@ -12,7 +12,14 @@ internal static class FeedsCommand
     public static Command CreateStatus() => WithAction(new Command("status",
         "One row per feed: state (new, ok, erroring, gone, disabled), last success, next poll, entries stored, new entries per day, last error"));
 
-    public static Command CreateFeeds() => new("feeds", "Show the configured feeds") { WithAction(new Command("list", "The same as `aggregator status`")) };
+    public static Command CreateFeeds() => new("feeds", "List, add, remove, import and export the feeds of config/feeds.json")
+    {
+        WithAction(new Command("list", "The same as `aggregator status`")),
+        FeedsAddCommand.Create(),
+        FeedsRemoveCommand.Create(),
+        FeedsImportCommand.Create(),
+        FeedsExportCommand.Create(),
+    };
 
     private static Command WithAction(Command command)
     {

@@ -11,20 +11,24 @@ internal static class PollCommand
     public static Command Create()
     {
         var feedOption = new Option<string?>("--feed") { Description = "Poll only the feed with this name" };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Also poll feeds whose server asked us to wait (429/503 Retry-After) or said they are gone (410)",
+        };
         var command = new Command("poll", "Poll every feed (or one) once, deliver pending alerts, then exit; exit code 1 if any feed could not be read")
         {
             feedOption,
+            force,
         };
         command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, CommandKind.Sends, cancellationToken, async host =>
         {
             var services = host.Services;
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var all = (await services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken)).Where(f => f.Enabled).ToList();
-            // A feed whose server said 410 Gone is not polled again until its URL changes, unless asked by name.
-            var feeds = all.Where(f => f.GoneAt is null).ToList();
-            foreach (var gone in all.Where(f => f.GoneAt is not null && parse.GetValue(feedOption) is null))
-                Console.WriteLine($"gone  {gone.Name}  410 since {gone.GoneAt:yyyy-MM-dd}; not polled: change its URL in config/feeds.json or remove it");
+            List<FeedRow> feeds;
             if (parse.GetValue(feedOption) is { } only)
             {
+                // Named, a gone feed is polled (that is how to check it came back); a server's wait still holds.
                 feeds = all.Where(f => string.Equals(f.Name, only, StringComparison.OrdinalIgnoreCase)).ToList();
                 if (feeds.Count == 0)
                 {
@@ -32,10 +36,38 @@ internal static class PollCommand
                     return ExitCodes.BadConfig;
                 }
             }
+            else
+            {
+                // A cron user wants every feed now, whatever its interval says; but not one whose server said 410 Gone,
+                // and not one whose server asked us to wait: the service keeps those promises, and so does `poll`.
+                feeds = all.Where(f => f.GoneAt is null).ToList();
+                foreach (var gone in all.Where(f => f.GoneAt is not null))
+                {
+                    if (parse.GetValue(force)) feeds.Add(gone);
+                    else Console.WriteLine($"gone  {gone.Name}  410 since {gone.GoneAt:yyyy-MM-dd}; not polled: change its URL in config/feeds.json or remove it (--force polls it anyway)");
+                }
+            }
+            if (!parse.GetValue(force))
+            {
+                foreach (var waiting in feeds.Where(f => f.RetryAfter > now))
+                    Console.WriteLine($"wait  {waiting.Name}  {waiting.LastStatus} until {waiting.RetryAfter:yyyy-MM-dd HH:mm:ss}Z, as its server asked (Retry-After); not polled (--force polls it anyway)");
+                feeds.RemoveAll(f => f.RetryAfter > now);
+            }
 
-            // Each feed's line as soon as it is done.
             var width = Math.Clamp(feeds.Count == 0 ? 4 : feeds.Max(f => f.Name.Length), 4, 40);
-            var (reports, drain) = await PollAsync(services, feeds, report => Console.WriteLine(Describe(report, width)), cancellationToken);
+            // On a terminal a progress bar, then the feeds worth a line (failures, new entries); to a pipe, a file or cron,
+            // each feed's line as it finishes.
+            var onTerminal = ProgressDisplay.OnTerminal;
+            var done = 0;
+            var (reports, drain) = await ProgressDisplay.RunAsync("feeds polled", progress => PollAsync(services, feeds, report =>
+            {
+                if (onTerminal) progress.Report(Interlocked.Increment(ref done), feeds.Count);
+                else Console.WriteLine(Describe(report, width));
+            }, cancellationToken));
+            if (onTerminal)
+            {
+                foreach (var report in reports.Where(r => !r.Succeeded || r.NewEntries > 0)) Console.WriteLine(Describe(report, width));
+            }
 
             var failedCount = reports.Count(r => !r.Succeeded);
             Console.WriteLine(

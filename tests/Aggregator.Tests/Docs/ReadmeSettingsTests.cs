@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Aggregator.Cli;
 using Aggregator.Configuration;
 using Aggregator.Fetching;
+using Aggregator.Health;
 using Aggregator.Notifications;
 using Aggregator.Refreshing;
 using Aggregator.Storage;
@@ -23,6 +25,9 @@ public sealed partial class ReadmeSettingsTests
         (FetchOptions.Section, typeof(FetchOptions)),
         (PollingOptions.Section, typeof(PollingOptions)),
         (DeliveryOptions.Section, typeof(DeliveryOptions)),
+        (RetentionOptions.Section, typeof(RetentionOptions)),
+        (HealthOptions.Section, typeof(HealthOptions)),
+        (LogOptions.Section, typeof(LogOptions)),
     ];
 
     private static IEnumerable<(string Key, PropertyInfo Property, Type Options)> Keys() =>
@@ -52,6 +57,7 @@ public sealed partial class ReadmeSettingsTests
     /// the version and our URL as placeholders.</summary>
     private static string Text(object? value) => value switch
     {
+        null => "unset",
         TimeSpan span => DurationText(span),
         bool flag => flag ? "true" : "false",
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),

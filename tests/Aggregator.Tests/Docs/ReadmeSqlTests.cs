@@ -110,7 +110,7 @@ public sealed partial class ReadmeSqlTests : IAsyncLifetime
         // Both entries were stored "today", unless midnight (UTC) passed while the test ran.
         var today = Answer("What came in today, newest first");
         if (DateTimeOffset.UtcNow.Date == polledAt.Date)
-            Assert.Equal(["Alpha", "Beta"], today.Select(r => (string)r["name"]!).Order());
+            Assert.Equal(["Alpha", "Beta"], today.Select(r => (string)r["feed"]!).Order());
     }
 
     [GeneratedRegex(@"```sql\n(.*?)```", RegexOptions.Singleline)]

@@ -1,3 +1,4 @@
+using Aggregator.Monitoring;
 using Aggregator.Notifications;
 using Aggregator.Parsing;
 using Aggregator.Storage;
@@ -47,7 +48,8 @@ internal sealed class QueuedAlerts : IDisposable
 
     /// <summary>One delivery pass of the real dispatcher over these notifiers.</summary>
     public Task<DrainReport> DeliverAsync(NotifierRegistry notifiers, TimeProvider time, CancellationToken cancellationToken) =>
-        new OutboxDispatcher(_outbox, notifiers, _database, Options.Create(new DeliveryOptions()), time, Random.Shared, NullLogger<OutboxDispatcher>.Instance)
+        new OutboxDispatcher(_outbox, notifiers, _database, Options.Create(new DeliveryOptions()), time, Random.Shared, new AggregatorMetrics(),
+            NullLogger<OutboxDispatcher>.Instance)
             .DrainAsync(cancellationToken);
 
     public async Task<OutboxRow> RowAsync(string deliveryId) =>

@@ -19,6 +19,7 @@ public sealed class MigrationTests
         ["0005_entry_dates.sql"] = "e0903835f258d2a360a47606a92d42403445201df7defa4e560807eddbe16399",
         ["0006_entry_language_and_search.sql"] = "832e3bf32cfdbae1bfcabf48c2b56d56dc9a1f09eb4db05063b0b1c6d0894d55",
         ["0007_feed_problems.sql"] = "612cbbcb6b15cfbada88128918a32b1518c088d34f05cebc8b07d0b8d98fbcf5",
+        ["0008_operations.sql"] = "abd06a1d4758b758b3a53ff8d69bf9af1ddcda0cbedc80c696c833eec46e1b1d",
     };
 
     private const string Prefix = "Aggregator.Storage.Migrations.";

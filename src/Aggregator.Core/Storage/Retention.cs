@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Aggregator.Rules;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Storage;
+
+/// <summary>Deletes entries past Aggregator:Retention: unmatched ones after KeepEntries, matched ones (with their matches
+/// and deliveries) after KeepMatched, never one with a delivery still pending. A batch at a time, each its own short
+/// write transaction, so the service's polls get the single writer between batches.</summary>
+public sealed class Retention(Database database, IOptions<RetentionOptions> options)
+{
+    private const int BatchSize = 1000;
+
+    public bool Enabled => options.Value.KeepEntries is not null;
+
+    // fetched_at (when we stored it), not the entry's own date: a feed's backlog of old items is kept as long as anything
+    // else, and entries_fetched serves the range.
+    private const string SelectBatch = """
+        SELECT e.id FROM entries e
+        WHERE e.fetched_at < @EntriesBefore
+          AND (NOT EXISTS (SELECT 1 FROM matches m WHERE m.entry_id = e.id)
+               OR (@MatchedBefore IS NOT NULL AND e.fetched_at < @MatchedBefore
+                   AND NOT EXISTS (SELECT 1 FROM matches m JOIN outbox o ON o.match_id = m.id
+                                   WHERE m.entry_id = e.id AND o.status = 'pending')))
+        ORDER BY e.fetched_at
+        LIMIT @Limit
+        """;
+
+    private const string CountDoomed = $"SELECT count(*) FROM ({SelectBatch})";
+
+    // entries_fts is contentless (migration 0006): it holds only each entry's folded words, and forgets a row only
+    // through its 'delete' command given the very words it indexed, which are computed again from the entry's text
+    // (TextTokens.IndexText, as EntryStore indexed them). Left there, a deleted entry's row would be found by search
+    // for ever and would take the index's space that retention is meant to give back.
+    private const string SelectIndexedText = """
+        SELECT id, title, summary, content FROM entries
+        WHERE id IN (SELECT value FROM json_each(@Ids)) AND id <= (SELECT last_entry_id FROM search_index)
+        """;
+
+    private const string ForgetIndexWords = "INSERT INTO entries_fts (entries_fts, rowid, words) VALUES ('delete', @Id, @Words)";
+
+    private const string Delete = """
+        UPDATE matches SET duplicate_of = NULL
+        WHERE duplicate_of IN (SELECT id FROM matches WHERE entry_id IN (SELECT value FROM json_each(@Ids)));
+        DELETE FROM entries WHERE id IN (SELECT value FROM json_each(@Ids));
+        """;
+
+    /// <summary>How many entries a run now would delete.</summary>
+    public async Task<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (!Enabled) return 0;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(CountDoomed, Parameters(now, long.MaxValue));
+    }
+
+    /// <param name="deleted">Called after each batch with the number deleted so far.</param>
+    /// <returns>How many entries were deleted (their matches and deliveries went with them).</returns>
+    public async Task<long> RunAsync(DateTimeOffset now, Action<long>? deleted = null, CancellationToken cancellationToken = default)
+    {
+        if (!Enabled) return 0;
+        long total = 0;
+        while (true)
+        {
+            await using var write = await database.BeginWriteAsync(cancellationToken);
+            var ids = (await write.Connection.QueryAsync<long>(SelectBatch, Parameters(now, BatchSize), write.Transaction)).AsList();
+            if (ids.Count == 0) return total;
+            var batch = new { Ids = JsonSerializer.Serialize(ids) };
+            var indexed = await write.Connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
+                SelectIndexedText, batch, write.Transaction);
+            await write.Connection.ExecuteAsync(ForgetIndexWords,
+                indexed.Select(e => new { e.Id, Words = TextTokens.IndexText(e.Title, e.Summary, e.Content) }), write.Transaction);
+            await write.Connection.ExecuteAsync(Delete, batch, write.Transaction);
+            await write.CommitAsync(cancellationToken);
+            total += ids.Count;
+            deleted?.Invoke(total);
+        }
+    }
+
+    private object Parameters(DateTimeOffset now, long limit) => new
+    {
+        EntriesBefore = Iso.ToText(now - options.Value.KeepEntries!.Value),
+        MatchedBefore = Iso.ToText(now - options.Value.KeepMatched),
+        Limit = limit,
+    };
+}

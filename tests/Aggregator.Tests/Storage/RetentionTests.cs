@@ -1,0 +1,106 @@
+using Aggregator.Parsing;
+using Aggregator.Storage;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Tests.Storage;
+
+/// <summary>Retention on a real SQLite file: old unmatched entries go, matched ones stay longer, and nothing with a
+/// delivery still pending is ever deleted.</summary>
+public sealed class RetentionTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _directory = Directory.CreateTempSubdirectory("aggregator-retention-").FullName;
+    private readonly Database _database;
+
+    public RetentionTests() => _database = new Database(Path.Combine(_directory, "aggregator.db"));
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private async Task<long> AddAsync(long feedId, string title, int daysAgo, string? matchedBy = null, string? delivery = null, long? duplicateOf = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var at = Now.AddDays(-daysAgo);
+        long matchId = 0;
+        await using (var write = await _database.BeginWriteAsync(ct))
+        {
+            var entry = new ParsedEntry { Id = title, Title = title, Summary = "Iran and Russia" };
+            var entryId = EntryStore.Insert(write, feedId, EntryStore.Encode("id:" + title, entry, at, storeHtml: false))!.Value;
+            if (matchedBy is not null)
+            {
+                matchId = (await new MatchStore().InsertAsync(write, entryId, matchedBy, ["Iran"], at, duplicateOf))!.Value;
+                if (delivery is not null) await new OutboxStore(_database).InsertAsync(write, "d-" + title, matchId, "ops", "{}", at, at, null);
+            }
+            await write.CommitAsync(ct);
+        }
+        if (delivery == "delivered") await new OutboxStore(_database).MarkDeliveredAsync(["d-" + title], at, ct);
+        return matchId;
+    }
+
+    [Fact]
+    public async Task OldUnmatchedEntriesGoMatchedOnesStayLongerAndPendingOnesStay()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _database.MigrateAsync(ct);
+        var feeds = new FeedStore(_database);
+        await feeds.SyncAsync([new FeedDefinition("Alpha", new Uri("https://example.org/a"), null, [])], Now, ct);
+        var feed = (await feeds.GetAllAsync(ct))[0].Id;
+        await AddAsync(feed, "recent", 1);
+        await AddAsync(feed, "old-unmatched", 100);
+        await AddAsync(feed, "old-matched-sent", 100, "r", "delivered");
+        var original = await AddAsync(feed, "ancient-matched-sent", 400, "r", "delivered");
+        // the same story later, through another entry: its match names the one retention deletes
+        await AddAsync(feed, "later-duplicate", 200, "r", duplicateOf: original);
+        await AddAsync(feed, "ancient-matched-pending", 400, "r", "pending");
+        await new EntryStore(_database).UpdateSearchIndexAsync(ct);
+
+        var retention = new Retention(_database, Options.Create(new RetentionOptions { KeepEntries = TimeSpan.FromDays(90), KeepMatched = TimeSpan.FromDays(365) }));
+        Assert.Equal(2, await retention.CountAsync(Now, ct));
+        var progress = new List<long>();
+        Assert.Equal(2, await retention.RunAsync(Now, progress.Add, ct));
+        Assert.Equal([2L], progress);
+
+        await using var connection = await _database.OpenAsync(ct);
+        Assert.Equal(["ancient-matched-pending", "later-duplicate", "old-matched-sent", "recent"],
+            (await connection.QueryAsync<string>("SELECT title FROM entries ORDER BY title")).ToList());
+        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM matches"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM matches WHERE duplicate_of IS NOT NULL"));
+        Assert.Equal(["pending"], (await connection.QueryAsync<string>("SELECT status FROM outbox WHERE id = 'd-ancient-matched-pending'")).ToList());
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
+        // The full-text index forgot them too: search finds only what is stored.
+        Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'iran'"));
+        Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
+        await connection.ExecuteAsync("INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 0)"); // throws when corrupt
+        Assert.Equal(0, await retention.RunAsync(Now, cancellationToken: ct));
+    }
+
+    [Fact]
+    public async Task WithoutRetentionSettingsNothingIsDeleted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _database.MigrateAsync(ct);
+        var feeds = new FeedStore(_database);
+        await feeds.SyncAsync([new FeedDefinition("Alpha", new Uri("https://example.org/a"), null, [])], Now, ct);
+        await AddAsync((await feeds.GetAllAsync(ct))[0].Id, "ancient", 3000);
+        var retention = new Retention(_database, Options.Create(new RetentionOptions()));
+        Assert.False(retention.Enabled);
+        Assert.Equal(0, await retention.RunAsync(Now, cancellationToken: ct));
+        await using var connection = await _database.OpenAsync(ct);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
+    }
+
+    [Theory]
+    [InlineData("12h", null, "KeepEntries is 12:00:00; it must be between 1 day and 3650 days")]
+    [InlineData("90d", "30d", "KeepMatched (30.00:00:00) would delete matched entries before the others")]
+    [InlineData(null, "30d", "KeepMatched (30.00:00:00) would delete matched entries before the others (KeepEntries is unset")]
+    public void RetentionSettingsThatWouldDeleteTooMuchAreRefusedWithTheKey(string? entries, string? matched, string error)
+    {
+        static TimeSpan? Parse(string? text) => text is null ? null : Aggregator.Configuration.Duration.TryParse(text, out var span) ? span : throw new FormatException(text);
+        var result = new ValidateRetentionOptions().Validate(null, new RetentionOptions { KeepEntries = Parse(entries), KeepMatched = Parse(matched) });
+        Assert.Contains(result.Failures!, f => f.StartsWith("Aggregator:Retention:", StringComparison.Ordinal) && f.Contains(error, StringComparison.Ordinal));
+    }
+}
