@@ -1,23 +1,30 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Aggregator.Storage;
 using Aggregator.Tests.Support;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Aggregator.Tests.EndToEnd;
 
 /// <summary>The service killed with SIGKILL while it polls and delivers, again and again: no alert is lost,
 /// none is invented, and a repeat is only the in-flight resend of a delivery cut by a kill (same delivery id).</summary>
-public sealed class CrashTests : IAsyncLifetime
+public abstract class CrashTests(StorageProvider provider) : IAsyncLifetime
 {
+    /// <summary>These tests on a SQLite file.</summary>
+    public sealed class OnSqlite() : CrashTests(StorageProvider.Sqlite);
+
+    /// <summary>These tests on a PostgreSQL database of their own.</summary>
+    public sealed class OnPostgres() : CrashTests(StorageProvider.Postgres);
+
     private const int FeedCount = 10;
     private const int Rounds = 22;
-    private readonly ContentRoot _root = new();
+    private ContentRoot _root = null!;
     private FeedServer _feeds = null!;
     private WebhookReceiver _webhook = null!;
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
         // A slow receiver keeps a delivery in flight when the kill comes.
@@ -81,8 +88,8 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.True(repeats <= kills, $"{repeats} repeated deliveries after {kills} kills; at most one per kill may be in flight");
         Assert.True(kills >= 20, $"only {kills} kills: the service exited on its own");
 
-        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath}");
-        Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
+        await using var connection = await _root.OpenDatabaseAsync();
+        if (provider == StorageProvider.Sqlite) Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
         Assert.Equal(FeedCount * (Rounds + 1), await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
         Assert.Equal(FeedCount * Rounds, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
     }

@@ -1,17 +1,25 @@
 using System.Text.Json.Nodes;
+using Aggregator.Storage;
 using Aggregator.Tests.Support;
 
 namespace Aggregator.Tests.EndToEnd;
 
 /// <summary>`aggregator run` as a background service: polls on its schedule, alerts, and stops cleanly on SIGTERM.</summary>
-public sealed class ServiceTests : IAsyncLifetime
+public abstract class ServiceTests(StorageProvider provider) : IAsyncLifetime
 {
-    private readonly ContentRoot _root = new();
+    /// <summary>These tests on a SQLite file.</summary>
+    public sealed class OnSqlite() : ServiceTests(StorageProvider.Sqlite);
+
+    /// <summary>These tests on a PostgreSQL database of their own.</summary>
+    public sealed class OnPostgres() : ServiceTests(StorageProvider.Postgres);
+
+    private ContentRoot _root = null!;
     private FeedServer _feeds = null!;
     private WebhookReceiver _webhook = null!;
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
     }
