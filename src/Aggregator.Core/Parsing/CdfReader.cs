@@ -9,10 +9,10 @@ internal static class CdfReader
 {
     public static bool IsCdf(string rootName) => rootName.Equals("channel", StringComparison.OrdinalIgnoreCase) && rootName != "channel";
 
-    public static ParsedFeed Read(XmlReader reader, Uri? source, out XmlException? error)
+    public static ParsedFeed Read(XmlReader reader, Uri? source, FeedProblems problems, out XmlException? error)
     {
         string? title = null, link = null;
-        var entries = new List<ParsedEntry>();
+        var entries = new List<EntryBuilder>();
         var bases = new Stack<Uri?>();
         error = null;
         try
@@ -44,6 +44,7 @@ internal static class CdfReader
                 if (Is(reader, "item"))
                 {
                     entries.Add(ReadItem(reader, bases.Count > 0 ? bases.Peek() : source));
+                    reader.Read();
                     continue;
                 }
                 if (Is(reader, "title") && bases.Count == 1 && title is null)
@@ -64,21 +65,20 @@ internal static class CdfReader
             // when the text is written out; the loose pass repairs it like any other XML error.
             error = new XmlException(ex.Message, ex);
         }
-        return new ParsedFeed("cdf", HtmlText.ToPlainText(title), link, entries);
+        var built = new List<ParsedEntry>(entries.Count);
+        foreach (var entry in entries) built.Add(entry.Build(problems, built.Count + 1, null));
+        return new ParsedFeed("cdf", HtmlText.ToPlainText(title), link, built);
     }
 
-    private static ParsedEntry ReadItem(XmlReader reader, Uri? baseUri)
+    /// <summary>Reads the item up to its end tag (or, when empty, its start tag) and leaves the reader there.</summary>
+    private static EntryBuilder ReadItem(XmlReader reader, Uri? baseUri)
     {
         var entry = new EntryBuilder
         {
             Link = Links.Resolve(Attribute(reader, "href"), baseUri),
             Updated = Attribute(reader, "lastmod"),
         };
-        if (reader.IsEmptyElement)
-        {
-            reader.Read();
-            return entry.Build();
-        }
+        if (reader.IsEmptyElement) return entry;
         var depth = reader.Depth;
         reader.Read();
         while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
@@ -90,8 +90,8 @@ internal static class CdfReader
             else
                 reader.Read();
         }
-        reader.Read();
-        return entry.Build();
+        if (reader.EOF) throw new XmlException("The document ends inside an item.");
+        return entry;
     }
 
     private static bool Is(XmlReader reader, string name) => reader.LocalName.Equals(name, StringComparison.OrdinalIgnoreCase);

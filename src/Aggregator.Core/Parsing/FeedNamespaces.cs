@@ -14,6 +14,8 @@ internal static class FeedNamespaces
     public const string Xml = "http://www.w3.org/XML/1998/namespace";
     public const string Media = "http://search.yahoo.com/mrss/";
     public const string ITunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+    /// <summary>The capitalised spelling early podcast feeds used, which feedparser accepts too.</summary>
+    public const string ITunesOld = "http://www.itunes.com/DTDs/Podcast-1.0.dtd";
     public const string UserlandRss2 = "http://backend.userland.com/rss2";
     public const string UserlandRss = "http://backend.userland.com/rss";
 

@@ -22,13 +22,18 @@ public sealed class FeedParser
     /// <param name="contentType">The HTTP Content-Type header, for its charset; null when unknown.</param>
     public ParseResult Parse(ReadOnlyMemory<byte> body, Uri? source = null, string? contentType = null)
     {
-        var problems = new List<string>();
+        var problems = new FeedProblems();
         var text = FeedDecoder.Decode(body.Span, contentType, problems, out var utf8);
-        if (utf8) text = FeedDecoder.RepairDoubleEncodedText(text, problems);
+        if (utf8) text = MojibakeRepair.RepairDocument(text, problems);
         var start = 0;
         while (start < text.Length && (char.IsWhiteSpace(text[start]) || text[start] == '\uFEFF')) start++;
         if (start == text.Length) return ParseResult.Fail(body.Length == 0 ? "empty body: the server sent nothing" : "empty body: only whitespace");
-        if (text[start] is '{' or '[') return JsonFeedReader.Read(text, source);
+        if (text[start] is '{' or '[')
+        {
+            var jsonProblems = new FeedProblems();
+            var json = JsonFeedReader.Read(text, source, jsonProblems);
+            return json.Feed is { } jsonFeed ? Ok(jsonFeed, problems, jsonProblems) : json;
+        }
         if (NotAFeed.LooksLikeHtml(text)) return ParseResult.Fail(NotAFeed.DescribeHtml(text, source));
         if (text.IndexOf('<') < 0) return ParseResult.Fail($"not a feed: plain text starting \"{Excerpt(text[start..])}\"");
 
@@ -44,37 +49,51 @@ public sealed class FeedParser
             problems.Add("not well-formed XML; read leniently");
         }
 
-        if (_syndicationFirst && version is "rss20" or "atom10" && SyndicationReader.TryRead(text, version, source) is { } syndicated)
-            return ParseResult.Ok(syndicated with { Problems = problems });
+        var readProblems = new FeedProblems();
+        if (_syndicationFirst && version is "rss20" or "atom10" && SyndicationReader.TryRead(text, version, source, readProblems) is { } syndicated)
+            return Ok(syndicated, problems, readProblems);
 
-        var feed = ReadXml(text, version, source, out var xmlError);
+        readProblems = new FeedProblems();
+        var feed = ReadXml(text, version, source, readProblems, out var xmlError);
+        // An entity bomb is refused outright: a repaired read would only expand it differently.
+        if (IsEntityBomb(xmlError)) return ParseResult.Fail(Describe(xmlError));
         if (xmlError is not null)
         {
             // feedparser's loose pass: repair what strict XML rejects and read again; keep the better read.
+            var strictError = xmlError;
             var repairedText = XmlRepair.Repair(text);
-            var repaired = ReadXml(repairedText, version, source, out var repairedError);
+            var repairedProblems = new FeedProblems();
+            var repaired = ReadXml(repairedText, version, source, repairedProblems, out var repairedError);
             for (var fixes = 0; repairedError is not null && fixes < XmlRepair.MaxEndTagFixes
                  && XmlRepair.FixEndTag(repairedText, repairedError) is { } closed; fixes++)
             {
                 repairedText = closed;
-                repaired = ReadXml(repairedText, version, source, out repairedError);
+                repairedProblems = new FeedProblems();
+                repaired = ReadXml(repairedText, version, source, repairedProblems, out repairedError);
             }
-            if (repaired.Entries.Count >= feed.Entries.Count) (feed, xmlError) = (repaired, repairedError);
-            problems.Add(repairedError is null ? $"not well-formed XML ({Describe(xmlError)}); read leniently" : Describe(repairedError));
+            if (repaired.Entries.Count >= feed.Entries.Count) (feed, xmlError, readProblems) = (repaired, repairedError, repairedProblems);
+            problems.Add(xmlError is null ? $"not well-formed XML ({Describe(strictError)}); read leniently" : Describe(xmlError));
         }
         if (feed.Entries.Count == 0 && xmlError is not null && feed.Title is null)
             return ParseResult.Fail($"broken XML: {Describe(xmlError)}");
-        return ParseResult.Ok(feed with { Problems = problems });
+        return Ok(feed, problems, readProblems);
+    }
+
+    /// <summary>The document's problems (decoding, repairs) first, then the reader's (dates...), within the bound.</summary>
+    private static ParseResult Ok(ParsedFeed feed, FeedProblems problems, FeedProblems readProblems)
+    {
+        problems.Merge(readProblems);
+        return ParseResult.Ok(feed with { Problems = problems.ToList() });
     }
 
     private static bool ContainsFeedRoot(string text) =>
         text.Contains("<rss", StringComparison.Ordinal) || text.Contains("<feed", StringComparison.Ordinal)
         || text.Contains("RDF", StringComparison.Ordinal) || text.Contains("<?xml", StringComparison.Ordinal);
 
-    private static ParsedFeed ReadXml(string text, string version, Uri? source, out XmlException? error)
+    private static ParsedFeed ReadXml(string text, string version, Uri? source, FeedProblems problems, out XmlException? error)
     {
         using var reader = XmlReader.Create(new StringReader(text), XmlFeedReader.Settings);
-        return version == "cdf" ? CdfReader.Read(reader, source, out error) : XmlFeedReader.Read(reader, version, source, out error)!;
+        return version == "cdf" ? CdfReader.Read(reader, source, problems, out error) : XmlFeedReader.Read(reader, version, source, problems, out error);
     }
 
     /// <summary>The format, from the root element (and its version attribute or namespace).</summary>
@@ -129,8 +148,15 @@ public sealed class FeedParser
         return "rss10";
     }
 
+    private static bool IsEntityBomb(XmlException? error) =>
+        error is not null && error.Message.Contains(nameof(XmlReaderSettings.MaxCharactersFromEntities), StringComparison.Ordinal);
+
+    /// <summary>The XML error as the reader said it, with its line and column.</summary>
     private static string Describe(XmlException? error) =>
-        error is null ? "unreadable XML" : $"XML error at line {error.LineNumber}, column {error.LinePosition}: {error.Message.Split(" Line ")[0]}";
+        error is null ? "unreadable XML"
+            : IsEntityBomb(error)
+                ? $"refused: the document's own entities expand past {XmlFeedReader.MaxEntityCharacters / 1024} K characters (an entity-expansion bomb) at line {error.LineNumber}, column {error.LinePosition}"
+                : $"XML error at line {error.LineNumber}, column {error.LinePosition}: {error.Message.Split(" Line ")[0]}";
 
     private static string Excerpt(string text)
     {

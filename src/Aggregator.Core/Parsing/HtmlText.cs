@@ -4,9 +4,12 @@ using System.Net;
 namespace Aggregator.Parsing;
 
 /// <summary>HTML to plain text: tags removed (script and style with their content), entities decoded,
-/// whitespace (NBSP included) collapsed. One small scanner, used for every text field.</summary>
+/// whitespace (NBSP included) collapsed. A block element (p, div, li, br, td, img...) separates words; an
+/// inline one (b, i, a, span, unknown tags...) does not, so "&lt;b&gt;Tehr&lt;/b&gt;an" is "Tehran", as a browser shows
+/// it. The one HTML-to-text path: storage, matching, search and alerts all read its output.</summary>
 /// <remarks>Every entry's summary and content pass through here, so it works in one pass over a pooled
-/// buffer and allocates only the result and each entity it decodes.</remarks>
+/// buffer, allocates only the result and each entity it decodes, and keeps no tree: hostile markup (a
+/// megabyte of nested or unclosed tags, a flood of '&lt;') costs time in proportion to its length.</remarks>
 public static class HtmlText
 {
     /// <summary>What ends a run of plain text: markup, an entity, whitespace other than a single space.</summary>
@@ -43,8 +46,9 @@ public static class HtmlText
                         var close = html.IndexOf("</" + name, end, StringComparison.OrdinalIgnoreCase);
                         end = close < 0 ? html.Length : TagEnd(html, close);
                     }
-                    // Block-level tags separate words: "<p>one</p><p>two</p>" is "one two", not "onetwo".
-                    text.Space();
+                    // Block-level tags separate words: "<p>one</p><p>two</p>" is "one two", not "onetwo";
+                    // inline ones are inside the word: "<b>Tehr</b>an" is "Tehran".
+                    if (!HtmlTags.JoinsWords(html.AsSpan(i, end - i))) text.Space();
                     i = end;
                     continue;
                 }

@@ -5,7 +5,7 @@ namespace Aggregator.Parsing;
 /// <summary>JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1).</summary>
 internal static class JsonFeedReader
 {
-    public static ParseResult Read(string json, Uri? source)
+    public static ParseResult Read(string json, Uri? source, FeedProblems problems)
     {
         JsonDocument document;
         try
@@ -23,34 +23,53 @@ internal static class JsonFeedReader
                 return ParseResult.Fail("not a feed: JSON without a JSON Feed \"version\" (https://jsonfeed.org/version/1.1)");
 
             var home = Links.Resolve(String(root, "home_page_url"), source);
+            var language = LanguageTag.Primary(String(root, "language"));
             var entries = new List<ParsedEntry>();
             if (root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
             {
                 foreach (var item in items.EnumerateArray())
                 {
                     if (item.ValueKind != JsonValueKind.Object) continue;
-                    var html = String(item, "content_html");
-                    var text = String(item, "content_text");
-                    var summary = String(item, "summary");
-                    entries.Add(new ParsedEntry
-                    {
-                        Id = String(item, "id") ?? (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetRawText() : null),
-                        Title = HtmlText.ToPlainText(String(item, "title")),
-                        Link = Links.Resolve(String(item, "url") ?? String(item, "external_url"), source),
-                        Published = FeedDates.Parse(String(item, "date_published")),
-                        Updated = FeedDates.Parse(String(item, "date_modified")),
-                        Author = Author(item) ?? Author(root),
-                        Summary = HtmlText.Collapse(summary),
-                        Content = html is not null ? HtmlText.ToPlainText(html) : HtmlText.Collapse(text),
-                        ContentHtml = html,
-                        Categories = item.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
-                            ? tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToArray()
-                            : [],
-                    });
+                    entries.Add(Entry(item, root, source).Build(problems, entries.Count + 1, language));
                 }
             }
-            return ParseResult.Ok(new ParsedFeed("json1x", HtmlText.ToPlainText(String(root, "title")), home, entries));
+            return ParseResult.Ok(new ParsedFeed("json1x", HtmlText.ToPlainText(String(root, "title")), home, entries)
+            {
+                Language = language,
+            });
         }
+    }
+
+    private static EntryBuilder Entry(JsonElement item, JsonElement root, Uri? source)
+    {
+        var html = String(item, "content_html");
+        var entry = new EntryBuilder
+        {
+            Id = String(item, "id") ?? (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetRawText() : null),
+            Title = String(item, "title"),
+            Link = Links.Resolve(String(item, "url") ?? String(item, "external_url"), source),
+            Published = String(item, "date_published"),
+            Updated = String(item, "date_modified"),
+            Author = Author(item) ?? Author(root),
+            Summary = String(item, "summary"),
+            SummaryIsText = true,
+            Content = html ?? String(item, "content_text"),
+            ContentIsText = html is null,
+            Language = String(item, "language"),
+        };
+        if (item.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array)
+            entry.Categories.AddRange(tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!));
+        // Podcasts and reports attach their files here, as RSS does with <enclosure>.
+        if (item.TryGetProperty("attachments", out var attachments) && attachments.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var attachment in attachments.EnumerateArray())
+            {
+                if (attachment.ValueKind != JsonValueKind.Object) continue;
+                var size = attachment.TryGetProperty("size_in_bytes", out var bytes) && bytes.ValueKind == JsonValueKind.Number ? bytes.GetRawText() : null;
+                entry.AddEnclosure(Enclosure.Create(Links.Resolve(String(attachment, "url"), source), String(attachment, "mime_type"), size));
+            }
+        }
+        return entry;
     }
 
     private static string? Author(JsonElement element)

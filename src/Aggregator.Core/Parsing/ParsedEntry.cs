@@ -16,4 +16,8 @@ public sealed record ParsedEntry
     public string? ContentHtml { get; init; }
     public IReadOnlyList<string> Categories { get; init; } = [];
     public IReadOnlyList<Enclosure> Enclosures { get; init; } = [];
+
+    /// <summary>Lowercase primary language subtag ("ru", "fa", "en"): as the entry declares it (xml:lang,
+    /// dc:language), else as its feed declares it, else detected from its title and summary; null when unsure.</summary>
+    public string? Language { get; init; }
 }

@@ -7,19 +7,29 @@ namespace Aggregator.Parsing;
 /// It is strict: any document it rejects (undeclared entities, odd URIs, ...) goes to <see cref="XmlFeedReader"/>.</summary>
 internal static class SyndicationReader
 {
-    public static ParsedFeed? TryRead(string xml, string version, Uri? source)
+    /// <param name="problems">Where unreadable dates are reported (a fresh list: a rejected document's are dropped).</param>
+    public static ParsedFeed? TryRead(string xml, string version, Uri? source, FeedProblems problems)
     {
         SyndicationFeedFormatter formatter = version == "atom10" ? new Atom10FeedFormatter<ReadFeed>() : new Rss20FeedFormatter<ReadFeed>();
-        // By default one unreadable date throws away the whole feed; ours never fails, and MinValue stands for "no date".
+        // By default one unreadable date throws away the whole feed; ours never fails. An unreadable date
+        // comes back as the Nth tick of year 1 (no feed dates anything then), N numbering its text in
+        // `unreadable`, so EntryBuilder gets the text back and reports it as on our own path.
+        var unreadable = new List<string>();
         formatter.DateTimeParser = (XmlDateTimeData data, out DateTimeOffset value) =>
         {
-            value = FeedDates.Parse(data.DateTimeString) ?? DateTimeOffset.MinValue;
+            if (FeedDates.Parse(data.DateTimeString) is { } date) value = date;
+            else if (string.IsNullOrWhiteSpace(data.DateTimeString)) value = DateTimeOffset.MinValue;
+            else
+            {
+                unreadable.Add(data.DateTimeString);
+                value = new DateTimeOffset(unreadable.Count, TimeSpan.Zero);
+            }
             return true;
         };
         try
         {
             using (var reader = XmlReader.Create(new StringReader(xml), XmlFeedReader.Settings)) formatter.ReadFrom(reader);
-            return Map(formatter.Feed, version, source);
+            return Map(formatter.Feed, version, source, unreadable, problems);
         }
         // Syndication is strict, and what it cannot take it says in more ways than XmlException (NotSupportedException
         // for <rss version="2">, an extension element read as text that holds markup...): whatever it rejects, while
@@ -31,10 +41,12 @@ internal static class SyndicationReader
         }
     }
 
-    private static ParsedFeed Map(SyndicationFeed feed, string version, Uri? source)
+    private static ParsedFeed Map(SyndicationFeed feed, string version, Uri? source, List<string> unreadable, FeedProblems problems)
     {
         var atom = version == "atom10";
-        var entries = feed.Items.Select(item => Map(item, atom, source)).ToList();
+        var language = LanguageTag.Primary(feed.Language);
+        var entries = new List<ParsedEntry>();
+        foreach (var item in feed.Items) entries.Add(Map(item, atom, source, unreadable).Build(problems, entries.Count + 1, language));
         var link = feed.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate");
         string? ttl = null, period = null, frequency = null;
         foreach (var extension in feed.ElementExtensions)
@@ -46,10 +58,14 @@ internal static class SyndicationReader
                 case (FeedNamespaces.Syndication, "updateFrequency"): frequency = Value(extension); break;
             }
         }
-        return new ParsedFeed(version, HtmlText.ToPlainText(feed.Title?.Text), Absolute(link, source), entries) { Ttl = FeedTtl.From(ttl, period, frequency) };
+        return new ParsedFeed(version, HtmlText.ToPlainText(feed.Title?.Text), Absolute(link, source), entries)
+        {
+            Ttl = FeedTtl.From(ttl, period, frequency),
+            Language = language,
+        };
     }
 
-    private static ParsedEntry Map(SyndicationItem item, bool atom, Uri? source)
+    private static EntryBuilder Map(SyndicationItem item, bool atom, Uri? source, List<string> unreadable)
     {
         var entry = new EntryBuilder
         {
@@ -61,8 +77,8 @@ internal static class SyndicationReader
             TitleIsText = atom && item.Title?.Type is null or "text",
             Summary = item.Summary?.Text,
             SummaryIsText = atom && item.Summary?.Type is null or "text",
-            Published = Date(item.PublishDate),
-            Updated = Date(item.LastUpdatedTime),
+            Published = Date(item.PublishDate, unreadable),
+            Updated = Date(item.LastUpdatedTime, unreadable),
         };
         foreach (var link in item.Links)
         {
@@ -98,14 +114,18 @@ internal static class SyndicationReader
             entry.Author = person.Name is { Length: > 0 } name && person.Email is { Length: > 0 } email ? $"{name} ({email})" : person.Name ?? person.Email;
         entry.Categories.AddRange(item.Categories.Select(c => c.Name).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()));
 
-        if (item is ReadItem read) Merge(read.Extensions, entry);
+        if (item is ReadItem read)
+        {
+            Merge(read.Extensions, entry);
+            entry.Language = read.Language ?? entry.Language;
+        }
         foreach (var extension in item.ElementExtensions)
         {
             using var reader = extension.GetReader();
             reader.MoveToContent();
             XmlFeedReader.ReadExtension(reader, entry);
         }
-        return entry.Build();
+        return entry;
     }
 
     /// <summary>The extension elements read while Syndication parsed the item, applied as
@@ -113,9 +133,11 @@ internal static class SyndicationReader
     private static void Merge(EntryBuilder extensions, EntryBuilder entry)
     {
         if (extensions.Content is not null) (entry.Content, entry.ContentIsText) = (extensions.Content, false);
-        if (entry.Title is null && extensions.Title is not null) (entry.Title, entry.TitleIsText) = (extensions.Title, false);
+        entry.FallbackTitle ??= extensions.FallbackTitle;
         entry.Summary ??= extensions.Summary;
         entry.Author = extensions.Author ?? entry.Author;
+        entry.ITunesAuthor ??= extensions.ITunesAuthor;
+        entry.Language ??= extensions.Language;
         entry.Published = extensions.Published ?? entry.Published;
         entry.Updated = extensions.Updated ?? entry.Updated;
         entry.Categories.AddRange(extensions.Categories);
@@ -128,7 +150,17 @@ internal static class SyndicationReader
     {
         public EntryBuilder Extensions { get; } = new();
 
+        /// <summary>The entry's own xml:lang, which the formatter hands over as an unknown attribute.</summary>
+        public string? Language { get; private set; }
+
         protected override bool TryParseElement(XmlReader reader, string version) => XmlFeedReader.ReadExtension(reader, Extensions);
+
+        protected override bool TryParseAttribute(string name, string ns, string value, string version)
+        {
+            if (name != "lang" || ns != FeedNamespaces.Xml) return false;
+            Language = value;
+            return true;
+        }
     }
 
     /// <summary>Makes the formatters create <see cref="ReadItem"/>s.</summary>
@@ -143,7 +175,10 @@ internal static class SyndicationReader
         return reader.ReadElementContentAsString();
     }
 
-    private static string? Date(DateTimeOffset value) => value == default || value == DateTimeOffset.MinValue ? null : value.ToString("O");
+    private static string? Date(DateTimeOffset value, List<string> unreadable) =>
+        value == default || value == DateTimeOffset.MinValue ? null
+            : value.Ticks <= unreadable.Count ? unreadable[(int)value.Ticks - 1]
+            : value.ToString("O");
 
     private static string? Absolute(SyndicationLink? link, Uri? source)
     {
@@ -155,7 +190,8 @@ internal static class SyndicationReader
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or UriFormatException)
         {
-            resolved = null; // no usable xml:base (relative, or not a URI at all): the feed's own URL decides
+            // No absolute base (a relative xml:base, no feed URL, not a URI at all): the link stays as written, as on our own path.
+            resolved = null;
         }
         return Links.Resolve((resolved ?? link.Uri).OriginalString, source);
     }

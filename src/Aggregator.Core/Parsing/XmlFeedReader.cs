@@ -7,7 +7,7 @@ namespace Aggregator.Parsing;
 /// It reads element by element, so a document that breaks half-way still yields the entries before the break.</summary>
 internal sealed class XmlFeedReader
 {
-    private readonly List<ParsedEntry> _entries = [];
+    private readonly List<EntryBuilder> _entries = [];
     private readonly List<Uri?> _bases = [];
     private readonly Uri? _source;
     private string? _title;
@@ -15,14 +15,18 @@ internal sealed class XmlFeedReader
     private string? _ttl;
     private string? _updatePeriod;
     private string? _updateFrequency;
+    private string? _language;
 
     private XmlFeedReader(Uri? source) => _source = source;
 
     public static XmlReaderSettings Settings { get; } = new()
     {
-        // No DTDs: no external entities, no entity-expansion bombs. Ignore (not Prohibit) so RSS 0.91's
-        // DOCTYPE line does not make the whole feed unreadable.
-        DtdProcessing = DtdProcessing.Ignore,
+        // Entities the document declares itself (<!DOCTYPE rss [<!ENTITY agency "IRNA">]>) are expanded,
+        // up to MaxCharactersFromEntities in all, so an expansion bomb ("billion laughs") stops at 64 K
+        // characters with an XmlException instead of taking gigabytes. No resolver: an external DTD or
+        // entity (SYSTEM, PUBLIC) is never fetched, not even RSS 0.91's.
+        DtdProcessing = DtdProcessing.Parse,
+        MaxCharactersFromEntities = MaxEntityCharacters,
         XmlResolver = null,
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
@@ -30,8 +34,13 @@ internal sealed class XmlFeedReader
         MaxCharactersInDocument = 64L * 1024 * 1024,
     };
 
-    /// <summary>Reads what it can. <paramref name="error"/> is the XML error that stopped it, if any.</summary>
-    public static ParsedFeed? Read(XmlReader reader, string version, Uri? source, out XmlException? error)
+    /// <summary>How many characters a document's own entities may expand to, all references together.</summary>
+    public const long MaxEntityCharacters = 64 * 1024;
+
+    /// <summary>Reads what it can: every entry whose end tag was read. <paramref name="error"/> is the XML
+    /// error that stopped it, if any.</summary>
+    /// <param name="problems">Where unreadable dates are reported.</param>
+    public static ParsedFeed Read(XmlReader reader, string version, Uri? source, FeedProblems problems, out XmlException? error)
     {
         var feed = new XmlFeedReader(source);
         error = null;
@@ -49,7 +58,14 @@ internal sealed class XmlFeedReader
             // when the text is written out; the loose pass repairs it like any other XML error.
             error = new XmlException(ex.Message, ex);
         }
-        return new ParsedFeed(version, HtmlText.ToPlainText(feed._title), feed._link, feed._entries) { Ttl = feed.Ttl() };
+        var language = LanguageTag.Primary(feed._language);
+        var entries = new List<ParsedEntry>(feed._entries.Count);
+        foreach (var entry in feed._entries) entries.Add(entry.Build(problems, entries.Count + 1, language));
+        return new ParsedFeed(version, HtmlText.ToPlainText(feed._title), feed._link, entries)
+        {
+            Ttl = feed.Ttl(),
+            Language = language,
+        };
     }
 
     private void ReadDocument(XmlReader reader)
@@ -58,6 +74,7 @@ internal sealed class XmlFeedReader
         var rootIsRss = reader.LocalName == "rss";
         var channelDepth = rootIsRss ? 1 : 0; // feed-level elements: rss/channel/x, rdf:RDF/channel/x, feed/x
         var inChannel = !rootIsRss && IsAtom(reader.NamespaceURI);
+        _language = reader.XmlLang is { Length: > 0 } rootLanguage ? rootLanguage : null;
         while (!reader.EOF)
         {
             if (reader.NodeType != XmlNodeType.Element)
@@ -72,7 +89,10 @@ internal sealed class XmlFeedReader
             var ns = reader.NamespaceURI;
             if ((name == "item" && (IsRss(ns) || IsAtom(ns))) || (name == "entry" && IsAtom(ns)))
             {
+                // Kept as soon as its end tag is read: in a document cut off right after it, the read past
+                // that end tag is what fails.
                 _entries.Add(ReadEntry(reader, depth));
+                reader.Read();
                 continue;
             }
             if (name == "channel" && IsRss(ns) && depth == 1)
@@ -108,6 +128,10 @@ internal sealed class XmlFeedReader
             case "ttl" when IsRss(ns):
                 _ttl = Text(reader);
                 return true;
+            case "language" when IsRss(ns) || ns == DublinCore:
+                var language = Text(reader);
+                if (LanguageTag.Primary(language) is not null) _language = language;
+                return true;
             case "updatePeriod" when ns == Syndication:
                 _updatePeriod = Text(reader);
                 return true;
@@ -118,17 +142,16 @@ internal sealed class XmlFeedReader
         return false;
     }
 
-    private ParsedEntry ReadEntry(XmlReader reader, int depth)
+    /// <summary>Reads the entry up to its end tag (or, when empty, its start tag) and leaves the reader there.</summary>
+    private EntryBuilder ReadEntry(XmlReader reader, int depth)
     {
         var entry = new EntryBuilder();
         var atom = IsAtom(reader.NamespaceURI);
         // RSS 1.0 names each item by its rdf:about URI, which feedparser reports as the id.
         entry.Id = reader.GetAttribute("about", Rdf);
-        if (reader.IsEmptyElement)
-        {
-            reader.Read();
-            return entry.Build();
-        }
+        entry.Language = reader.GetAttribute("lang", Xml);
+        entry.InheritedLanguage = reader.XmlLang is { Length: > 0 } inherited ? inherited : null;
+        if (reader.IsEmptyElement) return entry;
         reader.Read();
         while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
         {
@@ -141,8 +164,8 @@ internal sealed class XmlFeedReader
             var line = reader is IXmlLineInfo info ? (info.LineNumber, info.LinePosition) : default;
             if (!ReadEntryElement(reader, entry, depth + 1, atom) || StillAt(reader, line)) reader.Skip();
         }
-        reader.Read();
-        return entry.Build();
+        if (reader.EOF) throw new XmlException("The document ends inside an entry.");
+        return entry;
     }
 
     /// <summary>A handler that claimed an element but did not read it would loop forever; this catches that.</summary>
@@ -239,7 +262,11 @@ internal sealed class XmlFeedReader
             case (DublinCore, "title"):
             case (Media, "title"):
                 var title = Text(reader);
-                if (entry.Title is null) (entry.Title, entry.TitleIsText) = (title, false);
+                entry.FallbackTitle ??= title;
+                return true;
+            case (DublinCore, "language"):
+                var language = Text(reader);
+                if (LanguageTag.Primary(entry.Language) is null) entry.Language = language;
                 return true;
             case (DublinCore, "description"):
                 var description = Text(reader);
@@ -249,8 +276,8 @@ internal sealed class XmlFeedReader
             case (DublinCore, "author"):
                 entry.Author = Text(reader) ?? entry.Author;
                 return true;
-            case (ITunes, "author"):
-                entry.Author = Text(reader) ?? entry.Author;
+            case (ITunes or ITunesOld, "author"):
+                entry.ITunesAuthor = Text(reader) ?? entry.ITunesAuthor;
                 return true;
             case (DcTerms, "issued"):
                 entry.Published = Text(reader);
@@ -264,25 +291,30 @@ internal sealed class XmlFeedReader
                 return true;
             case (Media, "content"):
                 entry.AddEnclosure(Enclosure.Create(reader.GetAttribute("url"), reader.GetAttribute("type"), reader.GetAttribute("fileSize")));
-                reader.Skip();
+                ReadChildExtensions(reader, entry); // a media:title inside stands in for a missing title
                 return true;
             case (Media, "group"):
                 // Several renditions of one file: each media:content is an enclosure; the group's media:title counts too.
-                if (reader.IsEmptyElement)
-                {
-                    reader.Read();
-                    return true;
-                }
-                var depth = reader.Depth;
-                reader.Read();
-                while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
-                {
-                    if (reader.NodeType != XmlNodeType.Element || !ReadExtension(reader, entry)) reader.Read();
-                }
-                reader.Read();
+                ReadChildExtensions(reader, entry);
                 return true;
         }
         return false;
+    }
+
+    private static void ReadChildExtensions(XmlReader reader, EntryBuilder entry)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return;
+        }
+        var depth = reader.Depth;
+        reader.Read();
+        while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        {
+            if (reader.NodeType != XmlNodeType.Element || !ReadExtension(reader, entry)) reader.Read();
+        }
+        reader.Read();
     }
 
     /// <summary>An Atom text construct: type text, html, xhtml, or (Atom 0.3 mode, or a MIME type) base64.</summary>
@@ -391,9 +423,12 @@ internal sealed class XmlFeedReader
     {
         while (_bases.Count <= depth) _bases.Add(null);
         var parent = depth > 0 ? _bases[depth - 1] : _source;
-        var declared = reader.GetAttribute("base", Xml);
-        _bases[depth] = declared is not null && Uri.TryCreate(parent, declared.Trim(), out var resolved) ? resolved
-            : declared is not null && Uri.TryCreate(declared.Trim(), UriKind.Absolute, out var absolute) ? absolute
+        var declared = reader.GetAttribute("base", Xml)?.Trim();
+        // A relative xml:base with nothing absolute above it is no base: links under it stay as written
+        // (on Unix "/blog/" would parse as an absolute file: URI).
+        _bases[depth] = declared is null ? parent
+            : parent is not null && Uri.TryCreate(parent, declared, out var resolved) ? resolved
+            : !declared.StartsWith('/') && Uri.TryCreate(declared, UriKind.Absolute, out var absolute) ? absolute
             : parent;
     }
 

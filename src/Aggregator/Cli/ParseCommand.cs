@@ -153,6 +153,7 @@ internal static class ParseCommand
             writer.WriteString("author", entry.Author);
             writer.WriteString("summary", entry.Summary);
             writer.WriteString("content", entry.Content);
+            writer.WriteString("language", entry.Language);
             if (entry.Enclosures.Count > 0)
             {
                 writer.WriteStartArray("enclosures");

@@ -168,10 +168,10 @@ public abstract class FeedParserTests
     }
 
     [Fact]
-    public void Utf8TextSavedAgainAsIfLatin1IsRepairedAsFeedparserDoes()
+    public void Utf8TextSavedAgainAsIfWindows1252IsRepaired()
     {
         // "£" and "à" (whose second byte is a no-break space) encoded twice; "›" twice through windows-1252,
-        // whose "€" is no Latin-1 character: feedparser leaves that one, and so do we.
+        // whose "€" is no Latin-1 character (feedparser leaves that one; we repair it too).
         var doubled = Encoding.UTF8.GetBytes("""
             <rss version="2.0"><channel><title>T</title>
             <item><title>Spending Â£30 million</title><guid>1</guid></item>
@@ -180,7 +180,7 @@ public abstract class FeedParserTests
             <item><title>Café crème</title><guid>4</guid></item>
             </channel></rss>
             """);
-        Assert.Equal(["Spending £30 million", "Mort à53 ans", "World â€º Japan", "Café crème"], Parse(doubled).Entries.Select(e => e.Title));
+        Assert.Equal(["Spending £30 million", "Mort à53 ans", "World › Japan", "Café crème"], Parse(doubled).Entries.Select(e => e.Title));
 
         // Declared Latin-1 and not valid UTF-8: these are the characters the publisher meant.
         var latin1 = Encoding.Latin1.GetBytes("""<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><item><title>Ã© Ã¨ café</title><guid>1</guid></item></channel></rss>""");
@@ -299,7 +299,7 @@ public abstract class FeedParserTests
     public void WhatIsNotAFeedIsSaid(string body, string said) => Assert.Contains(said, Fails(body));
 
     [Fact]
-    public void ADtdEntityBombIsNotExpanded()
+    public void ADtdEntityBombFailsFastWithAClearProblem()
     {
         var bomb = """
             <?xml version="1.0"?>
@@ -307,9 +307,25 @@ public abstract class FeedParserTests
             <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">]>
             <rss version="2.0"><channel><item><title>&f;&f;&f;&f;&f;&f;&f;&f;</title></item></channel></rss>
             """;
+        var before = GC.GetAllocatedBytesForCurrentThread();
         var result = Parser.Parse(Encoding.UTF8.GetBytes(bomb));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the bomb was expanded");
         var title = result.Feed?.Entries.FirstOrDefault()?.Title ?? "";
         Assert.True(title.Length < 1000, "the entity was expanded");
+        Assert.Null(result.Feed);
+        Assert.Matches(@"^refused: the document's own entities expand past 64 K characters \(an entity-expansion bomb\) at line \d+, column \d+$", result.Error);
+    }
+
+    [Fact]
+    public void EntitiesTheDocumentDeclaresAreExpanded()
+    {
+        var feed = Parse("""
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [ <!ENTITY agency "Mehr News Agency"> <!ENTITY sign "&agency; (Tehran)"> ]>
+            <rss version="2.0"><channel><title>&agency;</title><item><title>Report from &sign;</title><guid>1</guid></item></channel></rss>
+            """);
+        Assert.Equal("Mehr News Agency", feed.Title);
+        Assert.Equal("Report from Mehr News Agency (Tehran)", feed.Entries[0].Title);
     }
 
     [Fact]
@@ -332,10 +348,190 @@ public abstract class FeedParserTests
     }
 
     [Fact]
-    public void AnUnreadableDateIsNullNeverNow()
+    public void AnUnreadableDateIsNullNeverNowAndIsReportedWithItsEntry()
     {
-        var entry = Parse("""<rss version="2.0"><channel><item><title>t</title><pubDate>sometime last week</pubDate></item></channel></rss>""").Entries[0];
-        Assert.Null(entry.Published);
+        var feed = Parse("""<rss version="2.0"><channel><item><title>a</title></item><item><title>t</title><pubDate>sometime last week</pubDate></item></channel></rss>""");
+        Assert.Null(feed.Entries[1].Published);
+        Assert.Contains("unreadable date \"sometime last week\" in entry 2", feed.Problems);
+
+        var atom = Parse("""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>urn:1</id><title>a</title><updated>yesterday-ish</updated></entry></feed>""");
+        Assert.Null(atom.Entries[0].Updated);
+        Assert.Contains("unreadable date \"yesterday-ish\" in entry 1", atom.Problems);
+    }
+
+    [Fact]
+    public void AHostileDocumentCannotMakeTheProblemListHuge()
+    {
+        var items = string.Concat(Enumerable.Range(1, 1000).Select(i => $"<item><title>t{i}</title><pubDate>{new string('x', 500)}</pubDate></item>"));
+        var feed = Parse($"""<rss version="2.0"><channel><title>T</title>{items}</channel></rss>""");
+        Assert.Equal(1000, feed.Entries.Count);
+        Assert.Equal(11, feed.Problems.Count);
+        Assert.All(feed.Problems, p => Assert.True(p.Length <= 200, p));
+        Assert.Equal("and 990 more problems", feed.Problems[^1]);
+    }
+
+    [Fact]
+    public void TheProblemOfBrokenXmlCarriesTheReadersMessageLineAndColumn()
+    {
+        const string document = "<rss version=\"2.0\"><channel><title>T</title>\n<item><title>One</title><guid>1</guid></item>\n<item><title>Two &amp Three</title><guid>2</guid></item></channel></rss>";
+        var feed = Parse(document);
+        Assert.Equal(2, feed.Entries.Count);
+        var problem = Assert.Single(feed.Problems, p => p.StartsWith("not well-formed XML", StringComparison.Ordinal));
+        Assert.DoesNotContain("unreadable XML", problem);
+        Assert.Contains("line 3, column", problem);
+        var reader = System.Xml.XmlReader.Create(new StringReader(document));
+        var message = Assert.Throws<System.Xml.XmlException>(() => { while (reader.Read()) { } }).Message.Split(" Line ")[0];
+        Assert.Contains(message, problem);
+    }
+
+    [Theory]
+    [InlineData("rss", """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>One</title><guid>1</guid><description><![CDATA[<p>First <b>one</b></p>]]></description></item><item><title>Two</title><guid>2</guid></item><item><title>Three</title><guid>3</guid><description><![CDATA[<p>Third</p>]]></description></item><lastBuildDate>Sun, 23 Nov 2026 08:15:00 GMT</lastBuildDate><ttl>30</ttl></channel></rss>""")]
+    [InlineData("atom", """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>urn:1</id><title>One</title></entry><entry><id>urn:2</id><title>Two</title><content type="html"><![CDATA[<p>x</p>]]></content></entry><entry><id>urn:3</id><title>Three</title></entry><updated>2026-11-23T08:15:00Z</updated></feed>""")]
+    [InlineData("rdf", """<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://example.org/"><title>T</title><link>https://example.org/</link></channel><item rdf:about="https://example.org/1"><title>One</title><link>https://example.org/1</link></item><item rdf:about="https://example.org/2"><title>Two</title><link>https://example.org/2</link></item><item rdf:about="https://example.org/3"><title>Three</title><link>https://example.org/3</link></item><textinput rdf:about="https://example.org/s"><title>Search</title><link>https://example.org/s</link></textinput></rdf:RDF>""")]
+    public void EveryCompleteEntryOfADocumentCutOffAnywhereIsKept(string format, string document)
+    {
+        string[] titles = ["One", "Two", "Three"];
+        var end = format == "atom" ? "</entry>" : "</item>";
+        for (var cut = document.IndexOf(end, StringComparison.Ordinal); cut < document.Length; cut++)
+        {
+            var text = document[..cut];
+            var complete = 0;
+            for (var at = text.IndexOf(end, StringComparison.Ordinal); at >= 0; at = text.IndexOf(end, at + 1, StringComparison.Ordinal)) complete++;
+            var result = Parser.Parse(Encoding.UTF8.GetBytes(text));
+            var read = result.Feed?.Entries.Select(e => e.Title).ToArray() ?? [];
+            Assert.True(read.SequenceEqual(titles.Take(complete)),
+                $"cut after \"…{text[^Math.Min(30, text.Length)..]}\": read [{string.Join(", ", read)}], {complete} complete");
+        }
+    }
+
+    [Fact]
+    public void NestedElementsWithTheirOwnTitleOrLinkLeaveTheItemsAlone()
+    {
+        var feed = Parse("""
+            <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>T</title>
+              <item><category>News<image><title>Logo</title><link>https://example.org/logo</link></image></category>
+                <title>Real one</title><link>https://example.org/1</link></item>
+              <item><title>Real two</title><link>https://example.org/2</link>
+                <enclosure url="https://example.org/a.mp3" type="audio/mpeg" length="1"><title>Audio</title><link>https://example.org/audio</link></enclosure></item>
+              <item><media:group><media:title>Group title</media:title><media:content url="https://example.org/v.mp4"><media:title>Inner</media:title></media:content></media:group>
+                <title>Real three</title><link>https://example.org/3</link><source url="https://other.example/rss">Other feed</source></item>
+            </channel></rss>
+            """);
+        Assert.Equal(["Real one", "Real two", "Real three"], feed.Entries.Select(e => e.Title));
+        Assert.Equal(["https://example.org/1", "https://example.org/2", "https://example.org/3"], feed.Entries.Select(e => e.Link));
+
+        var atom = Parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+              <entry><source><title>Source feed</title><link href="https://source.example/"/><id>urn:source</id></source>
+                <id>urn:1</id><title>Real</title><link href="https://example.org/1"/></entry>
+            </feed>
+            """);
+        Assert.Equal(("Real", "https://example.org/1", "urn:1"), (atom.Entries[0].Title, atom.Entries[0].Link, atom.Entries[0].Id));
+    }
+
+    [Fact]
+    public void AMediaTitleStandsInForAMissingTitleEvenInsideMediaContent()
+    {
+        var feed = Parse("""
+            <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>T</title>
+              <item><guid>1</guid><media:group><media:content url="https://example.org/v.mp4"><media:title>Nested in group and content</media:title></media:content></media:group></item>
+            </channel></rss>
+            """);
+        Assert.Equal("Nested in group and content", feed.Entries[0].Title);
+    }
+
+    [Fact]
+    public void ItunesAuthorIsOnlyTheFallbackAuthor()
+    {
+        var feed = Parse("""
+            <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>
+              <item><title>a</title><itunes:author>Podcast Network</itunes:author><author>jane@example.org (Jane Doe)</author></item>
+              <item><title>b</title><dc:creator>Joe Bloggs</dc:creator><itunes:author>Podcast Network</itunes:author></item>
+              <item><title>c</title><itunes:author>Podcast Network</itunes:author></item>
+            </channel></rss>
+            """);
+        Assert.Equal(["jane@example.org (Jane Doe)", "Joe Bloggs", "Podcast Network"], feed.Entries.Select(e => e.Author));
+
+        var old = Parse("""<rss version="2.0" xmlns:itunes="http://www.itunes.com/DTDs/Podcast-1.0.dtd"><channel><title>T</title><item><title>a</title><itunes:author>Edward Goldman</itunes:author></item></channel></rss>""");
+        Assert.Equal("Edward Goldman", old.Entries[0].Author);
+    }
+
+    [Fact]
+    public void ARelativeLinkWithNoKnownBaseIsKeptAsItIs()
+    {
+        var rss = Parse("""<rss version="2.0"><channel><title>T</title><item><title>a</title><link>/news/2026/1</link></item></channel></rss>""");
+        Assert.Equal("/news/2026/1", rss.Entries[0].Link);
+        var atom = Parse("""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>urn:1</id><title>a</title><link href="news/1"/></entry></feed>""");
+        Assert.Equal("news/1", atom.Entries[0].Link);
+        var json = Parse("""{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "url": "/posts/1"}]}""");
+        Assert.Equal("/posts/1", json.Entries[0].Link);
+        // A relative xml:base is no base either (Syndication threw on it, and "/blog/" read as a file: URI).
+        var relativeBase = Parse("""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/"><title>T</title><entry><id>urn:1</id><title>a</title><link href="post/1"/></entry></feed>""");
+        Assert.Equal("post/1", relativeBase.Entries[0].Link);
+        var rssBase = Parse("""<rss version="2.0" xml:base="/news/"><channel><title>T</title><item><title>a</title><link>x/1</link></item></channel></rss>""");
+        Assert.Equal("x/1", rssBase.Entries[0].Link);
+    }
+
+    [Fact]
+    public void JsonFeedAttachmentsAreEnclosures()
+    {
+        var feed = Parse("""
+            { "version": "https://jsonfeed.org/version/1.1", "title": "J",
+              "items": [ { "id": "1", "title": "Episode", "attachments": [
+                { "url": "https://example.org/e1.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 12345 },
+                { "url": "/e1.pdf", "mime_type": "application/pdf" }, { "mime_type": "no/url" } ] } ] }
+            """, source: "https://example.org/feed.json");
+        Assert.Equal([new Enclosure("https://example.org/e1.mp3", "audio/mpeg", 12345), new Enclosure("https://example.org/e1.pdf", "application/pdf", null)],
+            feed.Entries[0].Enclosures);
+    }
+
+    [Fact]
+    public void AnEntrysLanguageIsItsOwnThenItsFeedsDeclaration()
+    {
+        var atom = Parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-GB"><title>T</title>
+              <entry xml:lang="ru-RU"><id>urn:1</id><title>Moscow</title></entry>
+              <entry><id>urn:2</id><title>London</title></entry>
+            </feed>
+            """);
+        Assert.Equal(["ru", "en"], atom.Entries.Select(e => e.Language));
+        Assert.Equal("en", atom.Language);
+
+        var rss = Parse("""
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title><language>FA-ir</language>
+              <item><title>a</title><dc:language>ar</dc:language></item>
+              <item><title>b</title></item>
+            </channel></rss>
+            """);
+        Assert.Equal(["ar", "fa"], rss.Entries.Select(e => e.Language));
+        Assert.Equal("fa", rss.Language);
+
+        var json = Parse("""{"version": "https://jsonfeed.org/version/1.1", "title": "J", "language": "he-IL", "items": [{"id": "1", "title": "x"}]}""");
+        Assert.Equal("he", json.Entries[0].Language);
+    }
+
+    [Fact]
+    public void AnEntryThatDeclaresNoLanguageHasItDetectedFromItsText()
+    {
+        var feed = Parse("""
+            <rss version="2.0"><channel><title>T</title>
+              <item><title>Лавров провёл переговоры в Тегеране</title></item>
+              <item><title>عراقچی: گفتگوهای تهران و مسکو ادامه دارد</title></item>
+              <item><title>The minister said that talks would go on</title></item>
+              <item><title>12:00</title></item>
+            </channel></rss>
+            """);
+        Assert.Equal(["ru", "fa", "en", null], feed.Entries.Select(e => e.Language));
+    }
+
+    [Fact]
+    public void AnHtmlMetaCharsetIsAsGoodAsAnXmlDeclaration()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var bytes = Encoding.GetEncoding("windows-1251").GetBytes("""<rss version="2.0"><channel><meta charset="windows-1251"/><title>T</title><item><title>Новости</title></item></channel></rss>""");
+        var feed = Parse(bytes);
+        Assert.Equal("Новости", feed.Entries[0].Title);
+        Assert.DoesNotContain(feed.Problems, p => p.Contains("detected", StringComparison.Ordinal));
     }
 }
 
