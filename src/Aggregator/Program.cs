@@ -14,6 +14,7 @@ root.Subcommands.Add(EntriesCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
