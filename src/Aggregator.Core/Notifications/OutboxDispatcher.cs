@@ -86,7 +86,7 @@ public sealed partial class OutboxDispatcher(
             var deliveries = new List<Delivery>();
             var again = new List<string>(); // due again in this pass (a retry soon due): left for the next pass
             var now = time.GetUtcNow();
-            foreach (var row in await outbox.GetDueAsync(now, BatchSize, cancellationToken, now + cluster.Value.Lease))
+            foreach (var row in await outbox.GetDueAsync(now, ClaimSize(settings), cancellationToken, now + cluster.Value.Lease))
             {
                 if (!seen.Add(row.Id))
                 {
@@ -146,6 +146,12 @@ public sealed partial class OutboxDispatcher(
         }
         return new DrainReport(delivered, retrying, dead);
     }
+
+    /// <summary>How many due rows one pass takes. On PostgreSQL they are claimed for this node, so it takes only what it
+    /// is about to send: the nodes share the outbox by how fast they send, and a node that dies strands a few rows for a
+    /// lease, not a batch of hundreds.</summary>
+    private int ClaimSize(DeliveryOptions settings) =>
+        database.Provider == StorageProvider.Postgres ? Math.Min(BatchSize, settings.MaxConcurrency * 4) : BatchSize;
 
     private async Task<DeliveryStatus> DeliverAsync(Delivery delivery, DeliveryOptions settings, CancellationToken cancellationToken)
     {

@@ -72,6 +72,8 @@ public sealed class OutboxStore(Database database)
                   AND x.claim_until >= @Now AND x.claimed_by <> @Node))
         UPDATE outbox SET claimed_by = @Node, claim_until = @Until
         WHERE id IN (SELECT id FROM picked)
+          -- checked again on the row as it is now: a node renewing its claim just before sending (Fence) wins
+          AND status = 'pending' AND (claim_until IS NULL OR claim_until < @Now OR claimed_by = @Node)
         RETURNING *
         """;
 

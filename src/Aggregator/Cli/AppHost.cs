@@ -192,6 +192,7 @@ internal static partial class AppHost
         Npgsql.PostgresException { SqlState: "3D000" } => $"{path} does not exist; create it (createdb, or CREATE DATABASE) and start again: the tables are made on first start.",
         Npgsql.PostgresException { SqlState: "42501" } => $"{path}: the user lacks a privilege ({ex.Message}); grant it CREATE and USAGE on the database's schema.",
         Npgsql.PostgresException { SqlState: "53300" } => $"{path} has no connection left for us ({ex.Message}); raise max_connections or lower Max Pool Size in the connection string.",
+        Npgsql.PostgresException => $"The database {path} failed: {ex.Message}",
         Npgsql.NpgsqlException => $"Cannot reach {path} ({ex.Message}); check Aggregator:Storage:ConnectionString and that the server is running and accepts connections from here.",
         _ => $"The database {path} failed: {ex.Message}",
     };
