@@ -22,7 +22,7 @@ internal static class FeedsCommand
         {
             if (!parse.GetValue(json)) await WriteNodesAsync(host.Services, cancellationToken);
             var feeds = await host.Services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken);
-            var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(DateTimeOffset.UtcNow - RateWindow, cancellationToken);
+            var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(host.Services.GetRequiredService<TimeProvider>().GetUtcNow() - RateWindow, cancellationToken);
             foreach (var feed in feeds)
             {
                 var (stored, recent) = counts.GetValueOrDefault(feed.Id);
