@@ -9,7 +9,16 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 shared=${SHARED:-$repo/../shared}
-kind=${1:?usage: bench/run.sh parse|poll [options for the shared script]}; shift
+kind=${1:-}; [ $# -gt 0 ] && shift
+case "$kind" in
+  parse|poll) ;;
+  *) echo "usage: bench/run.sh parse|poll [options for the shared script]" >&2; exit 2 ;;
+esac
+# The harness and the peers' feeds are not part of this repository.
+if [ ! -x "$shared/bench/${kind}_bench.sh" ]; then
+  echo "bench/run.sh: needs the shared benchmark harness (bench/${kind}_bench.sh of the shared checkout beside this repository), expected at $shared; set SHARED=/path/to/shared" >&2
+  exit 2
+fi
 
 out=${AGG_PUBLISH:-/tmp/aggregator-publish}
 # As the README publishes for production, into a clean folder (files left by another kind of publish,
@@ -39,5 +48,4 @@ case "$kind" in
     "$shared/bench/poll_bench.sh" -t "$peers_poll $here/aggregator.sh" "$@" || exit
     latest=$(find "$results" -name 'poll-*.jsonl' -newer "$marker" 2>/dev/null | sort | tail -n 1)
     if [ -n "$latest" ]; then echo; /usr/bin/python3 "$here/ratios.py" "$latest"; fi ;;
-  *) echo "unknown benchmark '$kind': parse or poll" >&2; exit 2 ;;
 esac

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Scores our parser against the reference parser (feedparser) on the shared corpus:
-#   scripts/conformance.sh ../shared/feed-corpus [--verbose]
+#   scripts/conformance.sh [../shared/feed-corpus] [--verbose]
 # Runs `aggregator parse --json` once over every file (one process), splits its JSON Lines into
 # OUT/F.json (or OUT/F.error), and runs the corpus's compare.py. Prints its table and last line:
 #   entries agree: X/Y (P%), files crashed: C, version agree: V/F
+# The corpus is not part of this repository: without an argument it is looked for in ${SHARED:-../shared}/feed-corpus.
 set -euo pipefail
-corpus=$(cd "${1:?usage: scripts/conformance.sh PATH_TO_FEED_CORPUS [--verbose]}" && pwd); shift
 repo=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then corpus=$1; shift; else corpus=${SHARED:-$repo/../shared}/feed-corpus; fi
+if [ ! -f "$corpus/compare.py" ] || [ ! -d "$corpus/feeds" ] || [ ! -d "$corpus/golden" ]; then
+  echo "scripts/conformance.sh: needs the feed corpus (feeds/, golden/ and compare.py, from the shared checkout beside this repository), expected at $corpus; give its path (scripts/conformance.sh PATH [--verbose]) or set SHARED=/path/to/shared" >&2
+  exit 2
+fi
+corpus=$(cd "$corpus" && pwd)
 out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
 publish=${AGG_PUBLISH:-/tmp/aggregator-publish}

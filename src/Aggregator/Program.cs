@@ -16,7 +16,9 @@ root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 
-var parsed = root.Parse(args);
+// No response files: System.CommandLine would read `search '@hezbollah'` as "take the arguments from the file
+// hezbollah", and @name is how a query names a term list.
+var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 if (parsed.Errors.Count > 0)
 {
     // A usage error is a configuration error of the command line: exit code 2, as documented.

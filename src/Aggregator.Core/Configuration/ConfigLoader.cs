@@ -13,6 +13,7 @@ public static class ConfigLoader
 
     private static readonly string[] FeedKeys = ["name", "url", "interval", "tags"];
     private static readonly string[] RuleKeys = ["name", "query", "exclude", "feeds", "notify", "digest"];
+    private static readonly string[] RulesFileKeys = ["rules", "terms"];
 
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -40,16 +41,24 @@ public static class ConfigLoader
             ReadItems(feedsPath, feedsDisplay, "feeds", FeedKeys, errors, (item, where) => ReadFeed(item, where, feeds, feedNames, errors));
 
         var rules = new List<Rule>();
+        var terms = TermLists.None;
         if (File.Exists(rulesPath))
-            ReadItems(rulesPath, rulesDisplay, "rules", RuleKeys, errors, (item, where) => ReadRule(item, where, rules, errors));
+        {
+            // The term lists are read before the rules (readRoot runs first), whose queries use them.
+            ReadItems(rulesPath, rulesDisplay, "rules", RuleKeys, errors, (item, where) => ReadRule(item, where, rules, terms, errors),
+                RulesFileKeys, (root, json) => terms = ReadTerms(root, json.Span, rulesDisplay, errors));
+        }
 
         CheckRuleReferences(rules, feeds, notifierNames, rulesDisplay, errors);
         if (errors.Count > 0) throw new ConfigException(errors);
-        return new AggregatorConfig(feeds, rules);
+        return new AggregatorConfig(feeds, rules) { Terms = terms };
     }
 
+    /// <param name="rootKeys">The keys the file's top-level object may have; null: not checked.</param>
+    /// <param name="readRoot">Reads what sits beside the array in the top-level object, before the items.</param>
     private static void ReadItems(string path, string display, string arrayName, string[] knownKeys,
-        List<string> errors, Action<JsonElement, string> read)
+        List<string> errors, Action<JsonElement, string> read,
+        string[]? rootKeys = null, Action<JsonElement, ReadOnlyMemory<byte>>? readRoot = null)
     {
         var bytes = File.ReadAllBytes(path);
         var json = bytes.AsMemory();
@@ -75,6 +84,15 @@ public static class ConfigLoader
                 errors.Add($"{display}: expected an object with a \"{arrayName}\" array, like {{ \"{arrayName}\": [ ... ] }}");
                 return;
             }
+            if (rootKeys is not null)
+            {
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (!rootKeys.Contains(property.Name, StringComparer.Ordinal))
+                        errors.Add($"{display}: unknown key \"{property.Name}\" at the top (known keys: {string.Join(", ", rootKeys)})");
+                }
+            }
+            readRoot?.Invoke(document.RootElement, json);
 
             var lines = ItemLines(json.Span, arrayName);
             var index = 0;
@@ -131,11 +149,11 @@ public static class ConfigLoader
         feeds.Add(new FeedDefinition(name, url, interval, tags));
     }
 
-    private static void ReadRule(JsonElement item, string where, List<Rule> rules, List<string> errors)
+    private static void ReadRule(JsonElement item, string where, List<Rule> rules, TermLists terms, List<string> errors)
     {
         var name = RequiredString(item, "name", where, "give the rule a short unique name", errors);
-        var query = CompileQuery(item, "query", where, errors, required: true);
-        var exclude = CompileQuery(item, "exclude", where, errors, required: false);
+        var query = CompileQuery(item, "query", where, terms, errors, required: true);
+        var exclude = CompileQuery(item, "exclude", where, terms, errors, required: false);
         var feeds = StringList(item, "feeds", where, errors);
         var notify = StringList(item, "notify", where, errors);
         TimeSpan? digest = null;
@@ -155,7 +173,7 @@ public static class ConfigLoader
         rules.Add(new Rule(name, query, exclude, [.. feeds.Select(FeedScope.Parse)], notify, digest));
     }
 
-    private static Query? CompileQuery(JsonElement item, string key, string where, List<string> errors, bool required)
+    private static Query? CompileQuery(JsonElement item, string key, string where, TermLists terms, List<string> errors, bool required)
     {
         if (!item.TryGetProperty(key, out var element))
         {
@@ -169,13 +187,112 @@ public static class ConfigLoader
         }
         try
         {
-            return Query.Parse(element.GetString()!);
+            return Query.Parse(element.GetString()!, terms);
         }
         catch (QuerySyntaxException ex)
         {
             errors.Add($"{where}: \"{key}\": {ex.Message}");
             return null;
         }
+    }
+
+    /// <summary>"terms": { "name": ["spelling", ...] }: the lists @name stands for in queries.</summary>
+    private static TermLists ReadTerms(JsonElement root, ReadOnlySpan<byte> json, string display, List<string> errors)
+    {
+        if (!root.TryGetProperty("terms", out var terms)) return TermLists.None;
+        var lines = TermLines(json);
+        if (terms.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{display} line {lines.Terms}: \"terms\" must be an object of named lists, like {{ \"hezbollah\": [\"Hezbollah\", \"Hizballah\"] }}, got {terms.ValueKind.ToString().ToLowerInvariant()}");
+            return TermLists.None;
+        }
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var index = 0;
+        foreach (var list in terms.EnumerateObject())
+        {
+            var (line, itemLines) = index < lines.Lists.Count ? lines.Lists[index] : (0, []);
+            index++;
+            var where = $"{display} line {line}: term list \"{list.Name}\"";
+            if (!TermLists.IsValidName(list.Name))
+            {
+                errors.Add($"{where}: a name may have only letters, digits, - and _ (queries write it after @, like @hezbollah)");
+                continue;
+            }
+            if (lists.ContainsKey(list.Name))
+            {
+                errors.Add($"{where}: another term list is already named \"{list.Name}\" (names ignore case); names must be unique");
+                continue;
+            }
+            if (list.Value.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add($"{where}: must be a list of spellings, like [\"Hezbollah\", \"Hizballah\", \"Хезболл*\"], got {list.Value.ValueKind.ToString().ToLowerInvariant()}");
+                continue;
+            }
+            if (list.Value.GetArrayLength() == 0)
+            {
+                errors.Add($"{where}: is empty; give it at least one spelling");
+                continue;
+            }
+            var spellings = new List<string>();
+            var position = 0;
+            foreach (var spelling in list.Value.EnumerateArray())
+            {
+                var at = position < itemLines.Count ? $"{display} line {itemLines[position]}: term list \"{list.Name}\"" : where;
+                position++;
+                if (spelling.ValueKind != JsonValueKind.String)
+                {
+                    errors.Add($"{at}: spelling #{position} must be a string, like \"Hizballah\", got {spelling.GetRawText()}");
+                    continue;
+                }
+                var text = spelling.GetString()!;
+                if (TermLists.Problem(text) is { } problem)
+                {
+                    errors.Add($"{at}: spelling \"{text}\" {problem}");
+                    continue;
+                }
+                spellings.Add(text);
+            }
+            lists[list.Name] = spellings;
+        }
+        return new TermLists(lists);
+    }
+
+    /// <summary>The 1-based lines of "terms", of each list's name and of each of its spellings, in document order.</summary>
+    private static (int Terms, List<(int Line, List<int> Items)> Lists) TermLines(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        var lists = new List<(int Line, List<int> Items)>();
+        int termsLine = 0, line = 1, counted = 0; // lines counted once, up to the last token asked for
+        int LineAt(ref Utf8JsonReader at, ReadOnlySpan<byte> json)
+        {
+            var start = (int)at.TokenStartIndex;
+            line += json[counted..start].Count((byte)'\n');
+            counted = start;
+            return line;
+        }
+        while (reader.Read())
+        {
+            if (termsLine == 0)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("terms"))
+                {
+                    termsLine = LineAt(ref reader, json);
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) break;
+                }
+                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= 1)
+                {
+                    reader.Skip();
+                }
+                continue;
+            }
+            if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.EndObject) break;
+            if (reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.PropertyName)
+                lists.Add((LineAt(ref reader, json), []));
+            else if (reader.CurrentDepth == 3 && lists.Count > 0 && reader.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray or JsonTokenType.PropertyName))
+                lists[^1].Items.Add(LineAt(ref reader, json));
+            if (reader.CurrentDepth == 3 && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+        }
+        return (termsLine, lists);
     }
 
     private static void CheckRuleReferences(List<Rule> rules, List<FeedDefinition> feeds,

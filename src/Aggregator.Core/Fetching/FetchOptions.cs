@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Aggregator.Fetching;
 
 /// <summary>The keys of "Aggregator:Polling" that say how one feed is fetched.</summary>
@@ -20,5 +22,11 @@ public sealed class FetchOptions
     /// there is refused unless this is true.</summary>
     public bool AllowLinkLocal { get; set; }
 
-    public string UserAgent { get; set; } = "Aggregator/0.1 (feed monitor; +https://github.com/aggregator-feed-monitor/aggregator)";
+    /// <summary>Sent with every request: our version (<see cref="Version"/>) and where to read about us.</summary>
+    public string UserAgent { get; set; } = $"Aggregator/{Version} (feed monitor; +https://github.com/aggregator-feed-monitor/aggregator)";
+
+    /// <summary>The version `aggregator --version` prints (Version in Directory.Build.props), without the commit it
+    /// appends after a "+": one number in both places, and a User-Agent that changes with releases, not commits.</summary>
+    public static string Version { get; } = (typeof(FetchOptions).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 }

@@ -82,21 +82,21 @@ public static class EntryHtml
         var text = body.TextContent;
         if (string.IsNullOrWhiteSpace(text) || text.Length > AlertText.MaxSummaryLength) return null;
 
-        if (TermHighlighter.BuildPattern(terms) is { } pattern)
+        if (terms.Count > 0)
         {
             foreach (var node in body.Descendants<IText>().ToList())
             {
-                var matches = pattern.Matches(node.Data);
-                if (matches.Count == 0) continue;
+                var marks = TermHighlighter.Marks(node.Data, terms);
+                if (marks.Count == 0) continue;
                 var parts = new List<INode>();
                 var last = 0;
-                foreach (System.Text.RegularExpressions.Match match in matches)
+                foreach (var (start, length) in marks)
                 {
-                    if (match.Index > last) parts.Add(document.CreateTextNode(node.Data[last..match.Index]));
+                    if (start > last) parts.Add(document.CreateTextNode(node.Data[last..start]));
                     var mark = document.CreateElement("mark");
-                    mark.TextContent = match.Value;
+                    mark.TextContent = node.Data.Substring(start, length);
                     parts.Add(mark);
-                    last = match.Index + match.Length;
+                    last = start + length;
                 }
                 if (last < node.Data.Length) parts.Add(document.CreateTextNode(node.Data[last..]));
                 node.Replace([.. parts]);

@@ -17,6 +17,7 @@ public static class NotificationsServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, ValidateDeliveryOptions>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Random.Shared); // retry jitter; a test registers its own
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<NotifierFactory>(provider));
         // The client's own timeout is off: each webhook notifier applies its Notifiers:NAME:Timeout, which yields
         // a Retry with a clear message instead of HttpClient's generic 100-second cancellation. Redirects are not

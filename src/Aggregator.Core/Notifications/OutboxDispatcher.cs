@@ -18,6 +18,7 @@ public sealed partial class OutboxDispatcher(
     IOptions<DeliveryOptions> options,
     IOptions<ClusterOptions> cluster,
     TimeProvider time,
+    Random random,
     ILogger<OutboxDispatcher> logger)
 {
     private const int BatchSize = 256;
@@ -191,9 +192,9 @@ public sealed partial class OutboxDispatcher(
                 LogDelivered(deliveryId, delivery.Notifier, ids.Length, attempts);
                 return DeliveryStatus.Delivered;
             case DeliveryStatus.Retry when attempts < settings.MaxAttempts:
-                var next = time.GetUtcNow() + RetryDelay(attempts, outcome.RetryAfter, settings);
+                var next = time.GetUtcNow() + RetryDelay(attempts, outcome.RetryAfter, settings, random);
                 await outbox.MarkRetryAsync(ids, next, outcome.Error ?? "failed", CancellationToken.None);
-                LogRetrying(deliveryId, delivery.Notifier, attempts, next, outcome.Error);
+                LogRetrying(deliveryId, delivery.Notifier, attempts, Iso.ToText(next), outcome.Error);
                 return DeliveryStatus.Retry;
             default:
                 var reason = outcome.Status == DeliveryStatus.Permanent
@@ -248,11 +249,12 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>FirstRetryDelay doubled per attempt, up to MaxRetryDelay, with "equal jitter" (half fixed, half
     /// random) so many alerts failing together do not retry together. A server's Retry-After wins when longer.</summary>
-    internal static TimeSpan RetryDelay(int attempts, TimeSpan? retryAfter, DeliveryOptions settings)
+    /// <param name="random">Random.Shared in the application (registered in DI, so a test can fix it).</param>
+    internal static TimeSpan RetryDelay(int attempts, TimeSpan? retryAfter, DeliveryOptions settings, Random random)
     {
         var ceiling = settings.FirstRetryDelay * Math.Pow(2, Math.Min(attempts - 1, 20));
         if (ceiling > settings.MaxRetryDelay) ceiling = settings.MaxRetryDelay;
-        var delay = ceiling / 2 + ceiling / 2 * Random.Shared.NextDouble();
+        var delay = ceiling / 2 + ceiling / 2 * random.NextDouble();
         return retryAfter is { } wait && wait > delay ? (wait > settings.MaxRetryDelay ? settings.MaxRetryDelay : wait) : delay;
     }
 
@@ -262,8 +264,9 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Information, Message = "Another aggregator process is delivering from {Database}; it sends what is due")]
     private partial void LogOtherProcessDelivering(string database);
 
+    // The time as ISO 8601 UTC text (as the database and webhooks write it), not in the machine's culture.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} via {Notifier}: attempt {Attempt} failed, next at {NextAttemptAt}: {Error}")]
-    private partial void LogRetrying(string deliveryId, string notifier, int attempt, DateTimeOffset nextAttemptAt, string? error);
+    private partial void LogRetrying(string deliveryId, string notifier, int attempt, string nextAttemptAt, string? error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} via {Notifier}: dead-lettered: {Reason}")]
     private partial void LogDead(string deliveryId, string notifier, string reason);

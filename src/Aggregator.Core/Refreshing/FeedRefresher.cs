@@ -24,6 +24,7 @@ public sealed partial class FeedRefresher(
     IOptions<PollingOptions> polling,
     IOptions<DeliveryOptions> delivery,
     TimeProvider time,
+    Random random,
     ILogger<FeedRefresher> logger)
 {
     // Fetching waits on the network, so many feeds are fetched at once (Polling:MaxConcurrency); parsing and
@@ -162,7 +163,7 @@ public sealed partial class FeedRefresher(
         ParsedEntry entry, string key, long entryId, DateTimeOffset now)
     {
         var document = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content, entry.Author, entry.Categories,
-            entry.Link, feed.Name));
+            entry.Link, feed.Name, entry.Language));
         int alerts = 0, duplicates = 0;
         StoryKey? story = null; // computed for the few entries a rule matches
         foreach (var (rule, hit) in rules.Matching(document, feed.Name))
@@ -193,7 +194,7 @@ public sealed partial class FeedRefresher(
     {
         var now = time.GetUtcNow();
         var errors = (int)feed.ErrorCount + 1;
-        var next = PollSchedule.Next(feed, polling.Value, now, errors, retryAfter);
+        var next = PollSchedule.Next(feed, polling.Value, now, errors, retryAfter, random);
         try
         {
             await using var write = await database.BeginWriteAsync(cancellationToken);
@@ -212,7 +213,7 @@ public sealed partial class FeedRefresher(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _heldBack[feed.Id] = next;
-            LogNotRecorded(feed.Name, feed.Id, feed.Url, ex.Message, next);
+            LogNotRecorded(feed.Name, feed.Id, feed.Url, ex.Message, Iso.ToText(next));
         }
         LogFailed(feed.Name, feed.Id, feed.Url, errors, FeedStore.Bounded(error)!);
         return report with { Succeeded = false, Error = FeedStore.Bounded(error) };
@@ -222,7 +223,7 @@ public sealed partial class FeedRefresher(
     {
         FeedId = feed.Id,
         CheckedAt = now,
-        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, Longer(fetch.MaxAge, document?.Ttl)),
+        NextCheckAt = PollSchedule.Next(feed, polling.Value, now, 0, Longer(fetch.MaxAge, document?.Ttl), random),
         Succeeded = true,
         Status = fetch.StatusCode,
         NewValidators = fetch.Outcome == FetchOutcome.Fetched,
@@ -261,6 +262,7 @@ public sealed partial class FeedRefresher(
     [LoggerMessage(Level = LogLevel.Error, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): polling it failed on our side")]
     private partial void LogCrashed(Exception exception, string feedName, long feedId, string feedUrl);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): its failure could not be recorded in the database ({Reason}); not polled again before {NextCheckAt:u}")]
-    private partial void LogNotRecorded(string feedName, long feedId, string feedUrl, string reason, DateTimeOffset nextCheckAt);
+    // The time as ISO 8601 UTC text (as the database writes it), not in a format of the logger's choosing.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed '{FeedName}' {FeedId} ({FeedUrl}): its failure could not be recorded in the database ({Reason}); not polled again before {NextCheckAt}")]
+    private partial void LogNotRecorded(string feedName, long feedId, string feedUrl, string reason, string nextCheckAt);
 }

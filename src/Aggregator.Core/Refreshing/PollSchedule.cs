@@ -7,7 +7,8 @@ namespace Aggregator.Refreshing;
 /// sy:updatePeriod) up to MaxInterval, and jittered so feeds added together drift apart.</summary>
 public static class PollSchedule
 {
-    public static DateTimeOffset Next(FeedRow feed, PollingOptions polling, DateTimeOffset now, int consecutiveErrors, TimeSpan? notSooner)
+    /// <param name="random">Random.Shared in the application (registered in DI, so a test can fix it).</param>
+    public static DateTimeOffset Next(FeedRow feed, PollingOptions polling, DateTimeOffset now, int consecutiveErrors, TimeSpan? notSooner, Random random)
     {
         var interval = feed.IntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : polling.Interval;
         interval = Clamp(interval, polling);
@@ -15,7 +16,7 @@ public static class PollSchedule
             interval = Clamp(interval * Math.Pow(2, Math.Min(consecutiveErrors - 1, 10)), polling);
         if (notSooner is { } wait && wait > interval)
             interval = wait > polling.MaxInterval ? polling.MaxInterval : wait;
-        var jitter = interval * (Random.Shared.NextDouble() * 0.1);
+        var jitter = interval * (random.NextDouble() * 0.1);
         return now + interval + jitter;
     }
 

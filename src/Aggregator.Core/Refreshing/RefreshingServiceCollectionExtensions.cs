@@ -1,5 +1,6 @@
 using Aggregator.Parsing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Refreshing;
@@ -10,6 +11,7 @@ public static class RefreshingServiceCollectionExtensions
     {
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PollingOptions>, ValidatePollingOptions>();
+        services.TryAddSingleton(Random.Shared); // poll jitter; a test registers its own
         return services
             .AddSingleton<FeedParser>()
             .AddSingleton<FeedRefresher>()

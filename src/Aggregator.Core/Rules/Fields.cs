@@ -12,6 +12,8 @@ public enum Fields
     Category = 16,
     Url = 32,
     Feed = 64,
+    /// <summary>lang: the entry's language tag, compared by subtags, not as words.</summary>
+    Language = 128,
     /// <summary>A term without a field looks here.</summary>
     Text = Title | Summary | Content,
 }

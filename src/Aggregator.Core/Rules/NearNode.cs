@@ -1,7 +1,7 @@
 namespace Aggregator.Rules;
 
 /// <summary>a NEAR/n b: both in the same field, at most n words apart, in either order.</summary>
-internal sealed class NearNode(WordsNode left, WordsNode right, int distance, Fields fields) : QueryNode
+internal sealed class NearNode(PositionalNode left, PositionalNode right, int distance, Fields fields) : QueryNode
 {
     private readonly Fields[] _textFields = WordsNode.TextFields(fields).ToArray();
 
@@ -23,8 +23,8 @@ internal sealed class NearNode(WordsNode left, WordsNode right, int distance, Fi
                     if (gap > distance) continue;
                     if (hits is not null)
                     {
-                        if (!hits.Contains(left.Display)) hits.Add(left.Display);
-                        if (!hits.Contains(right.Display)) hits.Add(right.Display);
+                        if (!hits.Contains(l.Term)) hits.Add(l.Term);
+                        if (!hits.Contains(r.Term)) hits.Add(r.Term);
                     }
                     return true;
                 }

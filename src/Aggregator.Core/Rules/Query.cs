@@ -15,8 +15,10 @@ public sealed class Query
 
     public string Text { get; }
 
-    /// <exception cref="QuerySyntaxException">The query is malformed; the message names the column and what was expected.</exception>
-    public static Query Parse(string text) => new(text, QueryParser.Parse(text));
+    /// <param name="terms">The term lists @name may use (rules.json's "terms"); none when null.</param>
+    /// <exception cref="QuerySyntaxException">The query is malformed or too deep or long, or names an unknown
+    /// term list; the message names the column and what was expected.</exception>
+    public static Query Parse(string text, TermLists? terms = null) => new(text, QueryParser.Parse(text, terms ?? TermLists.None));
 
     /// <summary>The terms that hit when the entry matches, or null when it does not.</summary>
     public QueryMatch? Match(MatchDocument document)
@@ -28,8 +30,9 @@ public sealed class Query
         return new QueryMatch(hits);
     }
 
-    /// <summary>Words of which the entry must contain at least one to match, or null when the query can match
-    /// without any (NOT alone, /regex/, a lone prefix). An optimisation hint: the matcher still decides.</summary>
+    /// <summary>Folded words of which the entry must contain at least one to match, or null when the query can match
+    /// without any (NOT alone, /regex/, url:, lang:). A word ending in * is a prefix: a word starting so will do.
+    /// An optimisation hint: the matcher still decides.</summary>
     public IReadOnlySet<string>? RequiredWords { get; }
 
     /// <summary>The same, counting only title, summary and content: what a full-text index of those finds.</summary>

@@ -2,14 +2,14 @@ using System.Globalization;
 
 namespace Aggregator.Rules;
 
-/// <summary>Splits a query into tokens: words, "phrases", /regex/flags, field: prefixes, parentheses and
-/// the uppercase operators AND, OR, NOT, NEAR/n.</summary>
+/// <summary>Splits a query into tokens: words, "phrases", /regex/flags, field: prefixes, @term-lists, parentheses
+/// and the uppercase operators AND, OR, NOT, NEAR/n.</summary>
 internal static class QueryLexer
 {
     public static readonly Dictionary<string, Fields> FieldNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["title"] = Fields.Title, ["summary"] = Fields.Summary, ["content"] = Fields.Content, ["author"] = Fields.Author,
-        ["category"] = Fields.Category, ["url"] = Fields.Url, ["feed"] = Fields.Feed,
+        ["category"] = Fields.Category, ["url"] = Fields.Url, ["feed"] = Fields.Feed, ["lang"] = Fields.Language,
     };
 
     public static List<QueryToken> Tokenize(string query)
@@ -34,6 +34,11 @@ internal static class QueryLexer
             if (c == '/')
             {
                 i = ReadRegex(query, i, tokens);
+                continue;
+            }
+            if (c == '@')
+            {
+                i = ReadTermList(query, i, tokens);
                 continue;
             }
             if (c == '-' && i + 1 < query.Length && !char.IsWhiteSpace(query[i + 1]) && query[i + 1] != ')')
@@ -88,6 +93,23 @@ internal static class QueryLexer
             return new(QueryTokenKind.Near, word, column, n);
         }
         return new(QueryTokenKind.Word, word, column);
+    }
+
+    private static int ReadTermList(string query, int start, List<QueryToken> tokens)
+    {
+        var column = start + 1;
+        var i = start + 1;
+        while (i < query.Length && TermLists.IsNameChar(query[i])) i++;
+        var name = query[(start + 1)..i];
+        if (name.Length == 0 || i < query.Length && !char.IsWhiteSpace(query[i]) && query[i] is not ('(' or ')'))
+        {
+            var end = i;
+            while (end < query.Length && !char.IsWhiteSpace(query[end]) && query[end] is not ('(' or ')')) end++;
+            throw new QuerySyntaxException(
+                $"'{query[start..end]}' at column {column} is no term list name: a list name after @ has only letters, digits, - and _, like @hezbollah", column);
+        }
+        tokens.Add(new(QueryTokenKind.TermList, name, column));
+        return i;
     }
 
     private static int ReadRegex(string query, int start, List<QueryToken> tokens)

@@ -6,17 +6,32 @@ namespace Aggregator.Rules;
 /// juxtaposition), OR. Every error names the column and what was expected there.</summary>
 internal sealed class QueryParser
 {
+    /// <summary>Parentheses and NOT / - nested deeper than this are refused: each level is a call here and in
+    /// matching, and 8,000 of them overflowed the stack, which no handler can catch.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Longer queries are refused before they are read; long lists of spellings belong in a term list.</summary>
+    public const int MaxLength = 10_000;
+
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
     private readonly List<QueryToken> _tokens;
+    private readonly TermLists _terms;
     private int _next;
+    private int _depth;
     private Fields _fields = Fields.Text;
 
-    private QueryParser(List<QueryToken> tokens) => _tokens = tokens;
+    private QueryParser(List<QueryToken> tokens, TermLists terms)
+    {
+        _tokens = tokens;
+        _terms = terms;
+    }
 
-    public static QueryNode Parse(string query)
+    public static QueryNode Parse(string query, TermLists terms)
     {
         if (string.IsNullOrWhiteSpace(query)) throw new QuerySyntaxException("empty query; write words, \"phrases\", AND, OR, NOT", 1);
-        var parser = new QueryParser(QueryLexer.Tokenize(query));
+        if (query.Length > MaxLength)
+            throw new QuerySyntaxException($"query of {query.Length:N0} characters is longer than {MaxLength:N0} at column {MaxLength + 1}; put long lists of spellings in a term list (\"terms\" in rules.json)", MaxLength + 1);
+        var parser = new QueryParser(QueryLexer.Tokenize(query), terms);
         var node = parser.ParseOr();
         var rest = parser.Peek;
         if (rest.Kind != QueryTokenKind.End) throw Unexpected(rest, "an operator or the end of the query");
@@ -58,7 +73,7 @@ internal sealed class QueryParser
     }
 
     private static bool StartsTerm(QueryTokenKind kind) => kind is QueryTokenKind.Word or QueryTokenKind.Phrase or QueryTokenKind.Regex
-        or QueryTokenKind.Field or QueryTokenKind.LeftParen or QueryTokenKind.Not or QueryTokenKind.Minus;
+        or QueryTokenKind.TermList or QueryTokenKind.Field or QueryTokenKind.LeftParen or QueryTokenKind.Not or QueryTokenKind.Minus;
 
     private QueryNode ParseUnary()
     {
@@ -67,9 +82,18 @@ internal sealed class QueryParser
         {
             Take();
             if (!StartsTerm(Peek.Kind)) throw Unexpected(Peek, $"a term after {token.Text}");
-            return new NotNode(ParseUnary());
+            Enter(token, "NOT and -");
+            var inner = ParseUnary();
+            _depth--;
+            return new NotNode(inner);
         }
         return ParseNear();
+    }
+
+    private void Enter(QueryToken token, string what)
+    {
+        if (++_depth > MaxDepth)
+            throw new QuerySyntaxException($"{what} nested deeper than {MaxDepth} at column {token.Column}; write the query flatter", token.Column);
     }
 
     private QueryNode ParseNear()
@@ -79,8 +103,8 @@ internal sealed class QueryParser
         {
             var near = Take();
             var right = ParsePrimary();
-            if (left is not WordsNode l || right is not WordsNode r)
-                throw new QuerySyntaxException($"NEAR at column {near.Column} works between two words or phrases", near.Column);
+            if (left is not PositionalNode l || right is not PositionalNode r)
+                throw new QuerySyntaxException($"NEAR at column {near.Column} works between two words, phrases or @lists", near.Column);
             left = new NearNode(l, r, near.Number, _fields);
         }
         return left;
@@ -109,7 +133,9 @@ internal sealed class QueryParser
             case QueryTokenKind.LeftParen:
             {
                 if (Peek.Kind == QueryTokenKind.RightParen) throw new QuerySyntaxException($"empty parentheses at column {token.Column}", token.Column);
+                Enter(token, "parentheses");
                 var inner = ParseOr();
+                _depth--;
                 if (Peek.Kind != QueryTokenKind.RightParen)
                     throw Peek.Kind == QueryTokenKind.End
                         ? new QuerySyntaxException($"missing ')' for the '(' at column {token.Column}", token.Column)
@@ -117,12 +143,18 @@ internal sealed class QueryParser
                 Take();
                 return inner;
             }
+            case QueryTokenKind.Word when _fields == Fields.Language:
+                return Language(token);
             case QueryTokenKind.Word:
                 return Words(token, token.Text, token.Text);
+            case QueryTokenKind.Phrase or QueryTokenKind.Regex or QueryTokenKind.TermList when _fields == Fields.Language:
+                throw new QuerySyntaxException($"lang: at column {token.Column} takes a language code such as ru, fa or ar, or a group of them: lang:(ru OR uk)", token.Column);
             case QueryTokenKind.Phrase:
                 return Words(token, $"\"{token.Text}\"", token.Text);
             case QueryTokenKind.Regex:
                 return Regex(token);
+            case QueryTokenKind.TermList:
+                return TermList(token);
             default:
                 throw Unexpected(token, "a word, \"phrase\", /regex/ or (");
         }
@@ -130,11 +162,30 @@ internal sealed class QueryParser
 
     private WordsNode Words(QueryToken token, string display, string text)
     {
-        var prefix = text.EndsWith('*');
-        var words = TextTokens.Split(prefix ? text[..^1] : text);
-        if (words.Count == 0)
+        var words = QueryWord.Parse(text);
+        if (words.Length == 0)
             throw new QuerySyntaxException($"'{token.Text}' at column {token.Column} has no letters or digits to match", token.Column);
-        return new WordsNode(display, [.. words], prefix, _fields, text.ToLowerInvariant());
+        return new WordsNode(display, words, _fields, text.ToLowerInvariant());
+    }
+
+    private TermListNode TermList(QueryToken token)
+    {
+        if (!_terms.TryGet(token.Text, out var spellings))
+        {
+            var names = _terms.Names.Count == 0 ? "none" : string.Join(", ", _terms.Names);
+            throw new QuerySyntaxException($"unknown term list '@{token.Text}' at column {token.Column} (lists in rules.json: {names})", token.Column);
+        }
+        return new TermListNode([.. spellings.Select(s => new WordsNode(s.Spelling, s.Words, _fields, s.Spelling.ToLowerInvariant()))]);
+    }
+
+    private static LanguageNode Language(QueryToken token)
+    {
+        // A language range as RFC 4647 writes one: a primary subtag of letters, then subtags; '_' as some feeds write it.
+        var range = token.Text.Replace('_', '-').ToLowerInvariant();
+        var parts = range.Split('-');
+        if (parts[0].Length is < 2 or > 8 || !parts[0].All(char.IsAsciiLetter) || parts.Skip(1).Any(p => p.Length is < 1 or > 8 || !p.All(char.IsAsciiLetterOrDigit)))
+            throw new QuerySyntaxException($"'{token.Text}' at column {token.Column} is no language code; lang: takes a code such as ru, fa, ar or pt-BR", token.Column);
+        return new LanguageNode(range);
     }
 
     private RegexNode Regex(QueryToken token)

@@ -1,16 +1,16 @@
 namespace Aggregator.Rules;
 
 /// <summary>A word, a prefix (iran*) or a "phrase": folded words that must follow each other in one field.</summary>
-internal sealed class WordsNode(string display, string[] words, bool prefix, Fields fields, string raw) : QueryNode
+internal sealed class WordsNode(string display, QueryWord[] words, Fields fields, string raw) : PositionalNode
 {
     // Resolved once: this runs for every rule on every entry.
     private readonly Fields[] _textFields = TextFields(fields).ToArray();
 
     public string Display { get; } = display;
 
-    // A word can stand for the node only if every field it looks at is indexed.
+    // A word can stand for the node only if every field it looks at is indexed; a prefix stands as "word*".
     public override IReadOnlySet<string>? RequiredWords(Fields indexed) =>
-        (fields & ~indexed) != 0 || (prefix && words.Length == 1) ? null : new HashSet<string>([words[0]], StringComparer.Ordinal);
+        (fields & ~indexed) != 0 ? null : new HashSet<string>([words[0].Required], StringComparer.Ordinal);
 
     public override bool Matches(MatchDocument document, List<string>? hits)
     {
@@ -24,55 +24,61 @@ internal sealed class WordsNode(string display, string[] words, bool prefix, Fie
         if ((fields & Fields.Url) != 0 && document.Url.Contains(raw, StringComparison.Ordinal)) return true;
         if ((fields & Fields.Category) != 0)
         {
-            var wanted = string.Join(' ', words);
             foreach (var category in document.Categories)
             {
-                if (prefix ? category.StartsWith(wanted, StringComparison.Ordinal) : category == wanted) return true;
+                if (IsCategory(category)) return true;
             }
         }
         foreach (var field in _textFields)
         {
             if (document.Field(field) is not { } text) continue;
             // The common cases without enumerating positions: one word, or one prefix.
-            if (words.Length == 1 && (prefix ? text.HasPrefix(words[0]) : text.Positions.ContainsKey(words[0]))) return true;
+            if (words.Length == 1 && (words[0].Prefix ? text.HasPrefix(words[0].Text) : text.Positions.ContainsKey(words[0].Text))) return true;
             if (words.Length > 1 && Occurrences(text).Any()) return true;
         }
         return false;
     }
 
-    /// <summary>Where the words occur in one field, as (first word, last word) positions.</summary>
-    public IEnumerable<(int Start, int End)> Occurrences(MatchDocument.FieldText text)
+    /// <summary>One whole category: the same words, the last of them (or any written with *) a prefix.</summary>
+    private bool IsCategory(string[] category)
     {
-        if (words.Length == 1 && !prefix)
+        var open = words[^1].Prefix; // "category:middle*" also matches "Middle East"
+        if (open ? category.Length < words.Length : category.Length != words.Length) return false;
+        for (var i = 0; i < words.Length; i++)
         {
-            if (text.Positions.TryGetValue(words[0], out var at))
-            {
-                foreach (var p in at) yield return (p, p);
-            }
-            yield break;
+            if (!words[i].Matches(category[i])) return false;
         }
-        var tokens = text.Tokens;
-        if (words.Length > 1)
+        return true;
+    }
+
+    public override IEnumerable<(int Start, int End, string Term)> Occurrences(MatchDocument.FieldText text)
+    {
+        var first = words[0];
+        if (!first.Prefix)
         {
-            // A phrase can only start where its first word is.
-            if (!text.Positions.TryGetValue(words[0], out var starts)) yield break;
+            // A word or a phrase can only start where its first word is.
+            if (!text.Positions.TryGetValue(first.Text, out var starts)) yield break;
             foreach (var start in starts)
             {
-                if (start + words.Length > tokens.Count) continue;
-                var all = true;
-                for (var i = 1; i < words.Length && all; i++)
-                {
-                    var last = i == words.Length - 1;
-                    all = prefix && last ? tokens[start + i].StartsWith(words[i], StringComparison.Ordinal) : tokens[start + i] == words[i];
-                }
-                if (all) yield return (start, start + words.Length - 1);
+                if (Follows(text, start)) yield return (start, start + words.Length - 1, Display);
             }
             yield break;
         }
-        for (var at = 0; at < tokens.Count; at++) // a single prefix word, for NEAR
+        foreach (var at in text.PrefixPositions(first.Text)) // a prefix first word, for NEAR and phrases
         {
-            if (tokens[at].StartsWith(words[0], StringComparison.Ordinal)) yield return (at, at);
+            if (Follows(text, at)) yield return (at, at + words.Length - 1, Display);
         }
+    }
+
+    /// <summary>Whether the words after the first follow it from <paramref name="start"/> on.</summary>
+    private bool Follows(MatchDocument.FieldText text, int start)
+    {
+        if (start + words.Length > text.Tokens.Count) return false;
+        for (var i = 1; i < words.Length; i++)
+        {
+            if (!text.Has(start + i, words[i])) return false;
+        }
+        return true;
     }
 
     private static readonly Fields[] Tokenised = [Fields.Title, Fields.Summary, Fields.Content, Fields.Author, Fields.Feed];

@@ -21,6 +21,7 @@ public sealed class EntryRow
     public DateTimeOffset? PublishedAt { get; set; }
     public DateTimeOffset? UpdatedAt { get; set; }
     public DateTimeOffset FetchedAt { get; set; }
+    public string? Language { get; set; }
 
     public IReadOnlyList<string> CategoryList => JsonSerializer.Deserialize<string[]>(Categories) ?? [];
 
@@ -28,5 +29,5 @@ public sealed class EntryRow
 
     /// <summary>The entry as the rules see it, for search and backtests (the same fields the refresher matches).</summary>
     public MatchDocument ToMatchDocument() =>
-        MatchDocument.Create(new EntryFields(Title, Summary, Content, Author, CategoryList, Link, FeedName));
+        MatchDocument.Create(new EntryFields(Title, Summary, Content, Author, CategoryList, Link, FeedName, Language));
 }

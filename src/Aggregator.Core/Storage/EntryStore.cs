@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Aggregator.Parsing;
+using Aggregator.Rules;
 using Dapper;
 
 namespace Aggregator.Storage;
@@ -10,9 +11,9 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
 {
     private const string InsertSql = """
         INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
-                             summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at)
+                             summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at, language)
         VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
-                @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt)
+                @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt, @Language)
         ON CONFLICT (feed_id, entry_key) DO NOTHING
         RETURNING id
         """;
@@ -20,7 +21,7 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
     /// <summary>The parameters <see cref="EncodedEntry"/> holds values for, in its order (SQLite's prepared insert).</summary>
     private static readonly string[] EncodedColumns =
         ["@EntryKey", "@Guid", "@Link", "@Title", "@Author", "@Summary", "@Content", "@SummaryHtml", "@ContentHtml",
-         "@Categories", "@Enclosures", "@PublishedAt", "@UpdatedAt", "@FetchedAt"];
+         "@Categories", "@Enclosures", "@PublishedAt", "@UpdatedAt", "@FetchedAt", "@Language"];
 
     private static readonly JsonSerializerOptions EnclosureJson = new(JsonSerializerDefaults.Web);
 
@@ -69,6 +70,7 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
             Iso.ToText(published),
             Iso.ToText(entry.Updated),
             Iso.ToText(fetchedAt),
+            entry.Language,
         ];
         return new EncodedEntry(text, utf8 ? [.. text.Select(Utf8)] : null, published, entry.Updated, fetchedAt);
     }
@@ -106,6 +108,7 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
             PublishedAt = entry.Published,
             UpdatedAt = entry.Updated,
             FetchedAt = entry.Fetched,
+            Language = PostgresText.Clean(text[14]),
         }, write.Transaction);
     }
 
@@ -123,29 +126,67 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
         ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
         """;
 
-    private const string IndexNewEntries = """
-        INSERT INTO entries_fts (rowid, title, summary, content)
-        SELECT id, title, summary, content FROM entries WHERE id > (SELECT last_entry_id FROM search_index) ORDER BY id
+    private const string SelectIndexed = "SELECT last_entry_id FROM search_index";
+
+    private const string SelectUnindexed = """
+        SELECT id, title, summary, content FROM entries WHERE id > @After ORDER BY id LIMIT @Limit
         """;
 
-    private const string MarkIndexed = "UPDATE search_index SET last_entry_id = (SELECT COALESCE(max(id), 0) FROM entries)";
+    private const string InsertIndexWords = "INSERT INTO entries_fts (rowid, words) VALUES (@Id, @Words)";
 
-    /// <summary>Adds the entries stored since the last search to the full-text index.</summary>
+    private static readonly string[] IndexWordsColumns = ["@Words"];
+
+    private const string MarkIndexed = "UPDATE search_index SET last_entry_id = @Last";
+
+    /// <summary>Entries indexed per write transaction: the writer slot is let go between batches, so that a poll
+    /// running beside a first search (which indexes every entry) waits for one batch, not for all of them.</summary>
+    private const int IndexBatch = 2000;
+
+    /// <summary>Adds the entries stored since the last search to the full-text index: each entry's words as the
+    /// matcher folds them (<see cref="TextTokens.IndexText"/>), computed before the writer slot is taken.</summary>
     /// <returns>How many entries were indexed.</returns>
     public async Task<int> UpdateSearchIndexAsync(CancellationToken cancellationToken = default)
     {
         if (database.Provider == StorageProvider.Postgres) return await UpdatePostgresSearchIndexAsync(cancellationToken);
-        await using var write = await database.BeginWriteAsync(cancellationToken);
-        var indexed = await write.Connection.ExecuteAsync(IndexNewEntries, transaction: write.Transaction);
-        await write.Connection.ExecuteAsync(MarkIndexed, transaction: write.Transaction);
-        await write.CommitAsync(cancellationToken);
-        return indexed;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var after = await connection.ExecuteScalarAsync<long>(SelectIndexed);
+        var indexed = 0;
+        var rows = new List<(long Id, byte[] Words)>(IndexBatch);
+        while (true)
+        {
+            // Row by row, keeping only the words: an entry's text dies young instead of waiting for the batch.
+            rows.Clear();
+            await foreach (var row in connection.QueryUnbufferedAsync<(long Id, string? Title, string? Summary, string? Content)>(
+                SelectUnindexed, new { After = after, Limit = IndexBatch }).WithCancellation(cancellationToken))
+                rows.Add((row.Id, Encoding.UTF8.GetBytes(TextTokens.IndexText(row.Title, row.Summary, row.Content))));
+            if (rows.Count == 0) return indexed;
+
+            await using var write = await database.BeginWriteAsync(cancellationToken);
+            // Another search (another process) may have indexed these meanwhile: go on from where it got to.
+            var now = await write.Connection.ExecuteScalarAsync<long>(SelectIndexed, transaction: write.Transaction);
+            if (now != after)
+            {
+                after = now;
+                continue;
+            }
+            var statement = write.Statement(InsertIndexWords);
+            foreach (var (id, words) in rows)
+            {
+                statement.Bind("@Id", id);
+                statement.BindUtf8(IndexWordsColumns, [words]);
+                statement.Run();
+            }
+            after = rows[^1].Id;
+            await write.Connection.ExecuteAsync(MarkIndexed, new { Last = after }, write.Transaction);
+            await write.CommitAsync(cancellationToken);
+            indexed += rows.Count;
+        }
     }
 
     // PostgreSQL: many writers, so ids do not commit in order (a poll that took id 100 may commit after one that took
     // 101). The index takes every entry above the mark that is not in it yet, and the mark moves only up to entries
     // stored before Settle, whose transactions have long ended.
-    private const string SelectUnindexed = """
+    private const string SelectUnindexedPostgres = """
         SELECT e.id, e.title, e.summary, e.content FROM entries e
         WHERE e.id > (SELECT last_entry_id FROM search_index)
           AND NOT EXISTS (SELECT 1 FROM entries_search s WHERE s.entry_id = e.id)
@@ -165,8 +206,6 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
 
     private static readonly TimeSpan Settle = TimeSpan.FromMinutes(10);
 
-    private const int IndexBatch = 2000;
-
     private async Task<int> UpdatePostgresSearchIndexAsync(CancellationToken cancellationToken)
     {
         var indexed = 0;
@@ -174,7 +213,7 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
         {
             List<(long Id, string? Title, string? Summary, string? Content)> rows;
             await using (var connection = await database.OpenAsync(cancellationToken))
-                rows = (await connection.QueryAsync<(long, string?, string?, string?)>(SelectUnindexed, new { Limit = IndexBatch })).AsList();
+                rows = (await connection.QueryAsync<(long, string?, string?, string?)>(SelectUnindexedPostgres, new { Limit = IndexBatch })).AsList();
             if (rows.Count == 0) break;
             var words = rows.Select(r => new { r.Id, Words = IndexWords(r.Title, r.Summary, r.Content) }).ToList();
             await using var write = await database.BeginWriteAsync(cancellationToken);
@@ -190,20 +229,20 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
         return indexed;
     }
 
-    /// <summary>An entry's distinct words as the matcher folds them, for PostgreSQL's index: each at most 500 characters
-    /// and the lot under tsvector's 1 MB (a longer word is no word anyone searches for).</summary>
+    /// <summary>An entry's words for PostgreSQL's index: the same folded words and stripped Arabic forms as SQLite's
+    /// (<see cref="TextTokens.IndexText"/>), each at most 500 characters and the lot under tsvector's 1 MB (a longer
+    /// word is no word anyone searches for).</summary>
     private static string[] IndexWords(string? title, string? summary, string? content)
     {
-        var words = new HashSet<string>(StringComparer.Ordinal);
+        var words = new List<string>();
         var bytes = 0;
-        foreach (var text in (ReadOnlySpan<string?>)[title, summary, content])
+        foreach (var word in TextTokens.IndexText(PostgresText.Clean(title), PostgresText.Clean(summary), PostgresText.Clean(content))
+                     .Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            foreach (var word in Rules.TextTokens.Split(PostgresText.Clean(text)))
-            {
-                if (word.Length > 500 || !words.Add(word)) continue;
-                bytes += Encoding.UTF8.GetByteCount(word) + 8;
-                if (bytes > 900_000) return [.. words];
-            }
+            if (word.Length > 500) continue;
+            bytes += Encoding.UTF8.GetByteCount(word) + 8;
+            if (bytes > 900_000) break;
+            words.Add(word);
         }
         return [.. words];
     }
@@ -228,22 +267,28 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
 
     /// <summary>Newest first, the entries whose title, summary or content holds at least one of the words
     /// (full-text index, as of the last <see cref="UpdateSearchIndexAsync"/>): candidates for a query whose
-    /// required words these are; the caller still matches.</summary>
+    /// required words these are (<see cref="Query.RequiredTextWords"/>: folded, a prefix ending in *); the
+    /// caller still matches.</summary>
     public async IAsyncEnumerable<EntryRow> ScanContainingAnyAsync(IReadOnlySet<string> words, string? feed, DateTimeOffset? since,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var postgres = database.Provider == StorageProvider.Postgres;
-        // Each word quoted: FTS5 query syntax (AND, NEAR, *, -) must not apply to the user's words; in a tsquery each is
-        // a quoted lexeme taken as it is.
+        // Each word quoted: FTS5 query syntax (AND, NEAR, -) must not apply to the user's words; a prefix is "word"*.
+        // In a tsquery each is a quoted lexeme taken as it is; a prefix is 'word':*.
         var match = postgres
-            ? string.Join(" | ", words.Select(w => "'" + w.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'"))
-            : string.Join(" OR ", words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+            ? string.Join(" | ", words.Select(w => w.EndsWith('*') ? Lexeme(w[..^1]) + ":*" : Lexeme(w)))
+            : string.Join(" OR ", words.Select(w => w.EndsWith('*')
+                ? "\"" + w[..^1].Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*"
+                : "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
         var parameters = new { Match = match, Feed = feed, Since = since };
         var sql = postgres ? SelectCandidatesNewestFirstPostgres : SelectCandidatesNewestFirst;
         await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(sql, parameters).WithCancellation(cancellationToken))
             yield return row;
     }
+
+    private static string Lexeme(string word) =>
+        "'" + word.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>Newest first, by published date (or when we first saw it, for entries without one).</summary>
     public async Task<IReadOnlyList<EntryRow>> ListAsync(string? feed, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)

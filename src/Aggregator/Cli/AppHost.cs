@@ -26,6 +26,14 @@ internal static partial class AppHost
     public static IHost Build(ParseResult parse, bool service = false)
     {
         var root = parse.GetValue(ContentRoot);
+        return Build(root is null ? Directory.GetCurrentDirectory() : Path.GetFullPath(root), service);
+    }
+
+    /// <summary>The application as every command composes it, on the content root given (appsettings.json, config/, data/).</summary>
+    /// <param name="time">The clock; the system's unless given (the tests' in-process host passes a fake one).</param>
+    /// <param name="configureServices">Runs after every other registration, so what it registers wins (tests only).</param>
+    internal static IHost Build(string contentRoot, bool service, TimeProvider? time = null, Action<IServiceCollection>? configureServices = null)
+    {
         // No reload of appsettings.json on change: nothing here reads settings twice (ConfigWatcher reloads feeds.json and
         // rules.json itself), and the host's watcher covers the whole content root, database included, so that every
         // write to data/aggregator.db woke it: 92,000 inotify events and lstat calls in a 1,000-feed first poll.
@@ -34,9 +42,10 @@ internal static partial class AppHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],
-            ContentRootPath = root is null ? Directory.GetCurrentDirectory() : Path.GetFullPath(root),
+            ContentRootPath = contentRoot,
             Configuration = settings,
         });
+        if (time is not null) builder.Services.AddSingleton(time);
 
         AddUserSecrets(builder);
         Duration.AcceptInSettings();
@@ -64,6 +73,7 @@ internal static partial class AppHost
             builder.Services.AddHostedService<ConfigWatcher>();
             builder.Services.AddSystemd();
         }
+        configureServices?.Invoke(builder.Services);
         return builder.Build();
     }
 
@@ -107,8 +117,13 @@ internal static partial class AppHost
         {
             try
             {
-                if (await PrepareAsync(host, sends: kind != CommandKind.Reads, cancellationToken) is { } failed) return failed;
+                await PrepareAsync(host, sends: kind != CommandKind.Reads, cancellationToken);
                 return await body(host);
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.BadConfig;
             }
             catch (System.Data.Common.DbException ex)
             {
@@ -120,35 +135,26 @@ internal static partial class AppHost
 
     /// <summary>Checks settings and config/, migrates the database and brings the feeds table in line with feeds.json.</summary>
     /// <param name="sends">Whether the command sends alerts: only then must the notifiers' secrets be at hand.</param>
-    /// <returns>Null when ready; otherwise the exit code, after printing what is wrong to stderr.</returns>
-    private static async Task<int?> PrepareAsync(IHost host, bool sends, CancellationToken cancellationToken)
+    /// <exception cref="ConfigException">Everything that is wrong, in one message.</exception>
+    internal static async Task PrepareAsync(IHost host, bool sends, CancellationToken cancellationToken)
     {
         var services = host.Services;
         var configuration = services.GetRequiredService<IConfiguration>();
+        // Every mistake in one message: unknown keys, values that do not convert, values out of range.
+        var errors = new List<string>(AppSettings.UnknownKeys(configuration, Settings, NotificationsServiceCollectionExtensions.Section, typeof(NotifierOptions)));
+        foreach (var (_, options) in Settings) errors.AddRange(Check(services, options));
         try
         {
-            // Every mistake in one message: unknown keys, values that do not convert, values out of range.
-            var errors = new List<string>(AppSettings.UnknownKeys(configuration, Settings, NotificationsServiceCollectionExtensions.Section, typeof(NotifierOptions)));
-            foreach (var (_, options) in Settings) errors.AddRange(Check(services, options));
-            try
-            {
-                errors.AddRange(NotificationsServiceCollectionExtensions.Validate(services, checkSecrets: sends));
-            }
-            catch (InvalidOperationException ex) when (BindingError().Match(ex.Message) is { Success: true } match)
-            {
-                errors.Add(BindingMessage(configuration, ex, match));
-            }
-            if (errors.Count > 0) throw new ConfigException([.. errors.Select(e => Located(configuration, e))]);
-            var config = services.GetRequiredService<ConfigFiles>().Load();
-            await services.GetRequiredService<Database>().MigrateAsync(cancellationToken);
-            await services.GetRequiredService<FeedStore>().SyncAsync(config.Feeds, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
-            return null;
+            errors.AddRange(NotificationsServiceCollectionExtensions.Validate(services, checkSecrets: sends));
         }
-        catch (ConfigException ex)
+        catch (InvalidOperationException ex) when (BindingError().Match(ex.Message) is { Success: true } match)
         {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return ExitCodes.BadConfig;
+            errors.Add(BindingMessage(configuration, ex, match));
         }
+        if (errors.Count > 0) throw new ConfigException([.. errors.Select(e => Located(configuration, e))]);
+        var config = services.GetRequiredService<ConfigFiles>().Load();
+        await services.GetRequiredService<Database>().MigrateAsync(cancellationToken);
+        await services.GetRequiredService<FeedStore>().SyncAsync(config.Feeds, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Binds and validates one options class: its range errors, or the value the binder could not convert.</summary>

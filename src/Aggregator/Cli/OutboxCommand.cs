@@ -41,7 +41,7 @@ internal static class OutboxCommand
             }
             return await AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
             {
-                var count = await host.Services.GetRequiredService<OutboxStore>().RequeueAsync(target, DateTimeOffset.UtcNow, cancellationToken);
+                var count = await host.Services.GetRequiredService<OutboxStore>().RequeueAsync(target, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
                 Console.WriteLine(count == 0 && target is not null ? $"No undelivered delivery with id {target}." : $"{count} deliveries requeued; they go out on the next poll or service tick.");
                 return count == 0 && target is not null ? ExitCodes.Failure : ExitCodes.Ok;
             });

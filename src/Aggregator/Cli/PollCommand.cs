@@ -33,20 +33,9 @@ internal static class PollCommand
                 }
             }
 
-            // Each feed's line as soon as it is done; alerts go out as feeds queue them, and what is due after the cycle.
+            // Each feed's line as soon as it is done.
             var width = Math.Clamp(feeds.Count == 0 ? 4 : feeds.Max(f => f.Name.Length), 4, 40);
-            var delivery = services.GetRequiredService<OutboxDispatcher>().StartAlongsidePolling(cancellationToken);
-            IReadOnlyList<RefreshReport> reports;
-            DrainReport drain;
-            try
-            {
-                reports = await services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken, delivery.AlertsQueued,
-                    report => Console.WriteLine(Describe(report, width)));
-            }
-            finally
-            {
-                drain = await delivery.FinishAsync();
-            }
+            var (reports, drain) = await PollAsync(services, feeds, report => Console.WriteLine(Describe(report, width)), cancellationToken);
 
             var failedCount = reports.Count(r => !r.Succeeded);
             Console.WriteLine(
@@ -58,6 +47,26 @@ internal static class PollCommand
             return failedCount == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
+    }
+
+    /// <summary>One cycle over <paramref name="feeds"/>, alerts going out as feeds queue them and what else is due after
+    /// the cycle: what `poll` does once it has chosen the feeds (the tests' in-process host runs it too).</summary>
+    /// <param name="finished">Called with each feed's report as soon as that feed is done.</param>
+    internal static async Task<(IReadOnlyList<RefreshReport> Reports, DrainReport Drain)> PollAsync(IServiceProvider services,
+        IReadOnlyList<FeedRow> feeds, Action<RefreshReport>? finished, CancellationToken cancellationToken)
+    {
+        var delivery = services.GetRequiredService<OutboxDispatcher>().StartAlongsidePolling(cancellationToken);
+        IReadOnlyList<RefreshReport> reports;
+        DrainReport drain;
+        try
+        {
+            reports = await services.GetRequiredService<PollCycle>().RunAsync(feeds, cancellationToken, delivery.AlertsQueued, finished);
+        }
+        finally
+        {
+            drain = await delivery.FinishAsync();
+        }
+        return (reports, drain);
     }
 
     private static string Describe(RefreshReport report, int width)

@@ -34,20 +34,21 @@ internal static class RulesCommand
                     .FirstOrDefault(r => string.Equals(r.Name, text, StringComparison.OrdinalIgnoreCase));
                 if (rule is null)
                 {
+                    var quoted = text.Length <= 80 ? text : text[..80] + "…"; // a pasted query can be 100 KB
                     var names = host.Services.GetRequiredService<ConfigFiles>().Current.Rules.Select(r => r.Name);
                     if (!parse.GetValue(asQuery) && !text.Any(char.IsWhiteSpace) && Spelling.Nearest(text, names) is { } nearest)
                     {
-                        await Console.Error.WriteLineAsync($"No rule named \"{text}\" in config/rules.json; did you mean \"{nearest}\"? To test \"{text}\" as a query, add --query.");
+                        await Console.Error.WriteLineAsync($"No rule named \"{quoted}\" in config/rules.json; did you mean \"{nearest}\"? To test \"{quoted}\" as a query, add --query.");
                         return ExitCodes.BadConfig;
                     }
-                    if (!parse.GetValue(asQuery)) await Console.Error.WriteLineAsync($"\"{text}\" is no rule in config/rules.json; testing it as a query.");
+                    if (!parse.GetValue(asQuery)) await Console.Error.WriteLineAsync($"\"{quoted}\" is no rule in config/rules.json; testing it as a query.");
                     try
                     {
-                        rule = new Rule("(query)", Query.Parse(text), null, [], []);
+                        rule = new Rule("(query)", Query.Parse(text, host.Services.GetRequiredService<ConfigFiles>().Current.Terms), null, [], []);
                     }
                     catch (QuerySyntaxException ex)
                     {
-                        await Console.Error.WriteLineAsync($"\"{text}\" is no rule in config/rules.json, and as a query: {ex.Message}");
+                        await Console.Error.WriteLineAsync($"\"{quoted}\" is no rule in config/rules.json, and as a query: {ex.Message}");
                         return ExitCodes.BadConfig;
                     }
                 }

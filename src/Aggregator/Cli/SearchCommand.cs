@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Aggregator.Configuration;
 using Aggregator.Rules;
 using Aggregator.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,27 +18,29 @@ internal static class SearchCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            Query query;
-            try
-            {
-                query = Query.Parse(parse.GetValue(queryArgument)!);
-            }
-            catch (QuerySyntaxException ex)
-            {
-                await Console.Error.WriteLineAsync($"query: {ex.Message}");
-                return ExitCodes.BadConfig;
-            }
             if (!EntriesCommand.TryGetSince(parse, out var since)) return ExitCodes.BadConfig;
             return await AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
             {
+                Query query;
+                try
+                {
+                    // After the config is read: @name in the query means a term list from rules.json.
+                    query = Query.Parse(parse.GetValue(queryArgument)!, host.Services.GetRequiredService<ConfigFiles>().Current.Terms);
+                }
+                catch (QuerySyntaxException ex)
+                {
+                    await Console.Error.WriteLineAsync($"query: {ex.Message}");
+                    return ExitCodes.BadConfig;
+                }
+
                 var found = 0;
                 var max = parse.GetValue(limit);
                 var store = host.Services.GetRequiredService<EntryStore>();
                 var feed = parse.GetValue(EntriesCommand.Feed);
-                // The full-text index narrows the scan when the query needs some word, spelled in plain ASCII
-                // (the index splits other scripts differently from the matcher); the matcher has the last word.
+                // The full-text index (our own folded words, any script) narrows the scan when the query needs some
+                // word; the matcher has the last word.
                 IAsyncEnumerable<EntryRow> rows;
-                if (query.RequiredTextWords is { } words && words.All(w => w.All(char.IsAsciiLetterOrDigit)))
+                if (query.RequiredTextWords is { } words)
                 {
                     await store.UpdateSearchIndexAsync(cancellationToken);
                     rows = store.ScanContainingAnyAsync(words, feed, since, cancellationToken);

@@ -6,6 +6,7 @@ namespace Aggregator.Tests.Cli;
 
 /// <summary>`aggregator parse URL` fetches as `poll` does: the same size cap, redirect rules and limits, and one bad
 /// source never costs the others.</summary>
+[Trait("Category", "EndToEnd")] // the real executable
 public sealed class ParseCommandTests : IAsyncLifetime
 {
     private readonly ContentRoot _root = new();

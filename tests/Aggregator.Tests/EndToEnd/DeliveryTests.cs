@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace Aggregator.Tests.EndToEnd;
 
-/// <summary>Deliveries through failures, with the real executable, a real SMTP server and a real webhook receiver.</summary>
+/// <summary>Deliveries through failures, with the real executable, a real SMTP server and a real webhook receiver. What
+/// depends on time (back-off, Retry-After, timeouts, digests) is in Notifications/DeliveryOverTimeTests, on a fake clock.</summary>
+[Trait("Category", "EndToEnd")]
 public abstract class DeliveryTests(StorageProvider provider) : IAsyncLifetime
 {
     /// <summary>These tests on a SQLite file.</summary>
@@ -21,21 +23,18 @@ public abstract class DeliveryTests(StorageProvider provider) : IAsyncLifetime
 
     private ContentRoot _root = null!;
     private FeedServer _feeds = null!;
-    private SmtpServer _smtp = null!;
     private WebhookReceiver _webhook = null!;
 
     public async ValueTask InitializeAsync()
     {
         _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
-        _smtp = await SmtpServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _webhook.DisposeAsync();
-        await _smtp.DisposeAsync();
         await _feeds.DisposeAsync();
         _root.Dispose();
     }
@@ -49,12 +48,6 @@ public abstract class DeliveryTests(StorageProvider provider) : IAsyncLifetime
         _root.WriteFeeds($$"""{ "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" } ] }""");
         _root.WriteRules(rules);
     }
-
-    private JsonObject Email() => new()
-    {
-        ["Type"] = "smtp", ["Host"] = _smtp.Host, ["Port"] = _smtp.Port, ["Security"] = "none",
-        ["From"] = "a@example.test", ["To"] = new JsonArray("b@example.test"),
-    };
 
     private async Task NewMatchingEntriesAsync(int count)
     {
@@ -85,32 +78,6 @@ public abstract class DeliveryTests(StorageProvider provider) : IAsyncLifetime
         Assert.Equal(2, _webhook.Requests.Count);
     }
 
-
-    [Fact]
-    public async Task WhenTheSmtpServerIsDownAlertsWaitAndArriveOnceItIsBack()
-    {
-        Configure(new JsonObject { ["email"] = Email() });
-        await NewMatchingEntriesAsync(3);
-        await _smtp.StopAsync();
-
-        var down = await Poll();
-        Assert.Equal(0, down.ExitCode); // the feed was read; delivery waits
-        // One failed connection sets the server aside for this pass: the other alerts keep their attempts.
-        Assert.Contains("retrying 1", down.StdOut);
-        Assert.Equal(3, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending'"));
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE attempts = 1 AND last_error LIKE '%' || 'SMTP' || '%'"));
-
-        await _smtp.RestartAsync();
-        for (var i = 0; i < 10 && await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'") < 3; i++)
-        {
-            await Task.Delay(1000, TestContext.Current.CancellationToken);
-            await Poll();
-        }
-        var mails = await _smtp.WaitForMessagesAsync(3, TimeSpan.FromSeconds(10));
-        await Task.Delay(500, TestContext.Current.CancellationToken);
-        Assert.Equal(3, _smtp.Messages.Count);
-        Assert.Equal(3, mails.Select(m => m.MessageId).Distinct().Count());
-    }
 
     [Fact]
     public async Task AWebhookThatAnswers400IsDeadLetteredWithTheReasonAndCanBeRequeued()
@@ -168,71 +135,6 @@ public abstract class DeliveryTests(StorageProvider provider) : IAsyncLifetime
         var result = await Poll();
         Assert.Contains("delivered 1,", result.StdOut);
         Assert.True(alertBeforeAnswer, "the alert was sent only after every feed of the cycle had answered");
-        Assert.Single(_webhook.Requests);
-    }
-
-    [Fact]
-    public async Task AHangingWebhookTimesOutAndTheRestOfTheOutboxKeepsMoving()
-    {
-        Configure(new JsonObject
-        {
-            ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url, ["Timeout"] = "00:00:01" },
-            ["email"] = Email(),
-        });
-        await NewMatchingEntriesAsync(20);
-        _webhook.Enqueue(ScriptedResponse.Hanging);
-
-        var started = DateTime.UtcNow;
-        var result = await Poll();
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
-        // The hang costs one timeout; the email alerts go out in the same pass.
-        Assert.Contains("delivered 20, retrying 1", result.StdOut);
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND last_error LIKE '%no answer within 1 s%'"));
-        Assert.Equal(20, (await _smtp.WaitForMessagesAsync(20, TimeSpan.FromSeconds(10))).Count);
-
-        // The next pass sends the webhook's alerts, the timed-out one again under the same delivery id.
-        await Task.Delay(2100, TestContext.Current.CancellationToken);
-        Assert.Contains("delivered 20, retrying 0", (await Poll()).StdOut);
-        Assert.Equal(21, _webhook.Requests.Count);
-        Assert.Equal(20, _webhook.Requests.Select(r => r.Header("X-Aggregator-Delivery")).Distinct().Count());
-        Assert.Equal(40, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
-    }
-
-    [Fact]
-    public async Task ADigestRuleSendsThePeriodsMatchesAsOneMessageWhenThePeriodEnds()
-    {
-        Configure(new JsonObject { ["email"] = Email(), ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } },
-            """{ "rules": [ { "name": "r", "query": "Hezbollah", "digest": "4s" } ] }""");
-        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
-        Assert.Equal(0, (await Poll()).ExitCode);
-        // Start just after a period boundary, so the matches below cannot land at the very end of one.
-        var intoPeriod = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 4000;
-        if (intoPeriod > 1000) await Task.Delay(4100 - (int)intoPeriod, TestContext.Current.CancellationToken);
-
-        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("a", "Hezbollah first"), new Rss.Item("b", "Hezbollah second")));
-        var first = await Poll();
-        Assert.Contains("4 alerts queued", first.StdOut); // 2 matches × 2 notifiers
-        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("a", "Hezbollah first"), new Rss.Item("b", "Hezbollah second"), new Rss.Item("c", "Hezbollah third")));
-        Assert.Contains("2 alerts queued", (await Poll()).StdOut);
-        Assert.Empty(_webhook.Requests); // the period has not ended
-        Assert.Empty(_smtp.Messages);
-        Assert.Equal(6, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND digest_key LIKE '%/% r'"));
-
-        await Task.Delay(4000, TestContext.Current.CancellationToken);
-        Assert.Contains("delivered 6", (await Poll()).StdOut);
-
-        var hook = Assert.Single(_webhook.Requests).Json();
-        Assert.Equal(3, hook.GetProperty("digest").GetProperty("count").GetInt32());
-        Assert.Equal(["Hezbollah first", "Hezbollah second", "Hezbollah third"],
-            hook.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("entry").GetProperty("title").GetString()).Order());
-        Assert.Equal(hook.GetProperty("deliveryId").GetString(), _webhook.Requests[0].Header("X-Aggregator-Delivery"));
-
-        var mail = Assert.Single(await _smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
-        Assert.StartsWith("[r] 3 matches, ", mail.Subject);
-        Assert.Contains("Hezbollah second", mail.TextBody);
-        Assert.Contains("<mark>Hezbollah</mark> third", mail.HtmlBody);
-
-        Assert.Contains("delivered 0", (await Poll()).StdOut); // sent once
         Assert.Single(_webhook.Requests);
     }
 

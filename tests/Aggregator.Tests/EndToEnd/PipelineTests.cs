@@ -12,6 +12,7 @@ namespace Aggregator.Tests.EndToEnd;
 
 /// <summary>The whole product as a user runs it: the real `aggregator` executable polling feeds from a
 /// loopback HTTP server, a real SQLite file, alerts to a real SMTP server (aiosmtpd) and a real webhook receiver.</summary>
+[Trait("Category", "EndToEnd")]
 public abstract class PipelineTests(StorageProvider provider) : IAsyncLifetime
 {
     /// <summary>These tests on a SQLite file.</summary>
@@ -139,7 +140,7 @@ public abstract class PipelineTests(StorageProvider provider) : IAsyncLifetime
         var fourth = await Poll();
         Assert.True(fourth.ExitCode == 0, fourth.StdOut + fourth.StdErr);
 
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        // Each poll has ended, and a receiver records a message before it answers: what has arrived is all there is.
         Assert.Equal(2, _smtp.Messages.Count);
         Assert.Equal(4, _webhook.Requests.Count);
         Assert.Equal(7, await CountAsync("SELECT count(*) FROM entries"));
@@ -184,8 +185,7 @@ public abstract class PipelineTests(StorageProvider provider) : IAsyncLifetime
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("duplicate stories not alerted", result.StdOut);
 
-        var hooks = await _webhook.WaitForRequestsAsync(3, TimeSpan.FromSeconds(10));
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        // The poll has ended, so every alert it sent has arrived.
         // hezbollah-russia: one alert per story, from whichever feed was stored first (they are polled in
         // parallel); sanctions (Beta only): b-1 is new for that rule.
         var alerted = _webhook.Requests.Select(h => JsonNode.Parse(h.BodyText)!).Select(b => $"{b["rule"]} {b["entry"]!["id"]}").ToList();
@@ -298,32 +298,6 @@ public abstract class PipelineTests(StorageProvider provider) : IAsyncLifetime
         Assert.Null(errors["good"]);
         foreach (var (name, _, error) in bad) Assert.Contains(error, errors[name]);
         Assert.True((await WaitsAsync())["busy"] >= 60, "Retry-After: 3600 was not honoured");
-    }
-
-    [Fact]
-    public async Task AWebhookThatFailsKeepsTheAlertInTheOutboxUntilItIsDeliveredOnce()
-    {
-        Configure();
-        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha"));
-        _feeds.Serve("/beta.xml", Rss.Feed("Beta"));
-        Assert.Equal(0, (await Poll()).ExitCode);
-
-        _webhook.Enqueue(500, 500);
-        _feeds.Serve("/beta.xml", Rss.Feed("Beta", new Rss.Item("b9", "More sanctions")));
-        Assert.Equal(0, (await Poll()).ExitCode);
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 1"));
-
-        // Later polls retry when the back-off has passed; the receiver then accepts.
-        for (var i = 0; i < 10 && await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'") == 0; i++)
-        {
-            await Task.Delay(1500, TestContext.Current.CancellationToken);
-            await Poll();
-        }
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
-        // Two refused attempts and the accepted one, all with the same delivery id.
-        var deliveries = _webhook.Requests.Select(r => r.Header("X-Aggregator-Delivery")).ToList();
-        Assert.Equal(3, deliveries.Count);
-        Assert.Single(deliveries.Distinct());
     }
 
     [Fact]

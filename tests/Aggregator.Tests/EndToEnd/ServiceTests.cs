@@ -5,10 +5,21 @@ using Aggregator.Tests.Support;
 namespace Aggregator.Tests.EndToEnd;
 
 /// <summary>`aggregator run` as a background service: polls on its schedule, alerts, and stops cleanly on SIGTERM.</summary>
+[Trait("Category", "EndToEnd")]
 public abstract class ServiceTests(StorageProvider provider) : IAsyncLifetime
 {
-    /// <summary>These tests on a SQLite file.</summary>
-    public sealed class OnSqlite() : ServiceTests(StorageProvider.Sqlite);
+    /// <summary>These tests on a SQLite file, and what only SQLite does: one service per database file (the delivery
+    /// lock); on PostgreSQL several run and share the work (ClusterTests).</summary>
+    public sealed class OnSqlite() : ServiceTests(StorageProvider.Sqlite)
+    {
+        [Fact]
+        public Task ASecondServiceOnTheSameDatabaseExitsWithAMessageWhileTheFirstKeepsRunning() =>
+            ASecondServiceOnTheSameDatabaseExitsWithAMessageWhileTheFirstKeepsRunningAsync();
+
+        [Fact]
+        public Task APollBesideTheRunningServiceLeavesTheSendingToItAndTheAlertArrivesOnce() =>
+            APollBesideTheRunningServiceLeavesTheSendingToItAndTheAlertArrivesOnceAsync();
+    }
 
     /// <summary>These tests on a PostgreSQL database of their own.</summary>
     public sealed class OnPostgres() : ServiceTests(StorageProvider.Postgres);
@@ -120,5 +131,54 @@ public abstract class ServiceTests(StorageProvider provider) : IAsyncLifetime
         Assert.Single(await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30)));
         Assert.False(service.HasExited);
         Assert.Equal(0, await service.StopAsync());
+    }
+
+    protected async Task ASecondServiceOnTheSameDatabaseExitsWithAMessageWhileTheFirstKeepsRunningAsync()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
+        Configure();
+        _root.WriteRules("""{ "rules": [ { "name": "r", "query": "Hezbollah" } ] }""");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("old", "Hezbollah, last year")));
+
+        await using var first = ServiceProcess.Start(_root.Path);
+        await first.WaitForLogAsync("Aggregator running");
+        var second = await AggregatorProcess.RunAsync(_root.Path, "run");
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains($"Another aggregator service is already running on {_root.DatabasePath}", second.StdErr);
+        Assert.DoesNotContain("Exception", second.StdErr);
+
+        // The first one still polls and alerts.
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("new", "Hezbollah today"), new Rss.Item("old", "Hezbollah, last year")));
+        Assert.Single(await _webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(60)));
+        Assert.False(first.HasExited);
+        Assert.Equal(0, await first.StopAsync());
+    }
+
+    protected async Task APollBesideTheRunningServiceLeavesTheSendingToItAndTheAlertArrivesOnceAsync()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
+        // The service polls at start and then not for an hour; it delivers every second.
+        _root.WriteSettings(
+            notifiers: new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url.ToString() } },
+            aggregator: new JsonObject
+            {
+                ["Polling"] = new JsonObject { ["Interval"] = "1h", ["Tick"] = "1h" },
+                ["Delivery"] = new JsonObject { ["Tick"] = "1s" },
+            });
+        _root.WriteFeeds($$"""{ "feeds": [ { "name": "Alpha", "url": "{{_feeds.Url("/alpha.xml")}}" } ] }""");
+        _root.WriteRules("""{ "rules": [ { "name": "r", "query": "Hezbollah" } ] }""");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("old", "Hezbollah, last year")));
+
+        await using var service = ServiceProcess.Start(_root.Path);
+        var seen = await service.WaitForLogAsync("1 entries, 1 new");
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", new Rss.Item("new", "Hezbollah today"), new Rss.Item("old", "Hezbollah, last year")));
+
+        var poll = await AggregatorProcess.RunAsync(_root.Path, "poll");
+        Assert.Equal(0, poll.ExitCode);
+        Assert.Contains("1 alerts queued; delivery left to the aggregator process already delivering from this database", poll.StdOut);
+        await service.WaitForLogAsync("via ops: delivered", seen); // the service sent it
+        Assert.Equal(0, await service.StopAsync());
+        var hook = Assert.Single(_webhook.Requests);
+        Assert.Equal("new", JsonNode.Parse(hook.BodyText)!["entry"]!["id"]!.GetValue<string>());
     }
 }

@@ -34,6 +34,14 @@ public sealed class EntryHtmlTests
     }
 
     [Fact]
+    public void TermsAreMarkedInTheHtmlTextWithTheSameNormalisationAsMatching()
+    {
+        var safe = EntryHtml.ToHtml("<p>محادثات بين روسيا <b>وإيران</b></p><p>Удар <i>Хезболлы</i></p>", null, ["إيران", "Хезболл*"])!;
+
+        Assert.Equal("<p>محادثات بين روسيا <b><mark>وإيران</mark></b></p><p>Удар <i><mark>Хезболлы</mark></i></p>", safe);
+    }
+
+    [Fact]
     public void NothingToShowOrAWholeArticleGivesNullSoTheEmailUsesThePlainSummary()
     {
         Assert.Null(EntryHtml.ToHtml("<script>alert(1)</script>", null, []));

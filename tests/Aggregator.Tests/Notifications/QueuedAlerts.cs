@@ -47,7 +47,7 @@ internal sealed class QueuedAlerts : IDisposable
 
     /// <summary>One delivery pass of the real dispatcher over these notifiers.</summary>
     public Task<DrainReport> DeliverAsync(NotifierRegistry notifiers, TimeProvider time, CancellationToken cancellationToken) =>
-        new OutboxDispatcher(_outbox, notifiers, _database, Options.Create(new DeliveryOptions()), Options.Create(new ClusterOptions()), time, NullLogger<OutboxDispatcher>.Instance)
+        new OutboxDispatcher(_outbox, notifiers, _database, Options.Create(new DeliveryOptions()), Options.Create(new ClusterOptions()), time, Random.Shared, NullLogger<OutboxDispatcher>.Instance)
             .DrainAsync(cancellationToken);
 
     public async Task<OutboxRow> RowAsync(string deliveryId) =>

@@ -6,6 +6,7 @@ namespace Aggregator.Tests.Notifications;
 
 /// <summary>SMTP login against an aiosmtpd that requires AUTH; the password only ever comes from the
 /// environment variable named in the options.</summary>
+[Trait("Category", "EndToEnd")] // aiosmtpd
 public sealed class SmtpAuthenticationTests : IAsyncLifetime
 {
     // One variable per test class run, so parallel test classes never see each other's value.

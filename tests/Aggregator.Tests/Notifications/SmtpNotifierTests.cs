@@ -10,6 +10,7 @@ namespace Aggregator.Tests.Notifications;
 
 /// <summary>SmtpNotifier against aiosmtpd on loopback; see <see cref="SmtpServer"/> for the recipients
 /// that make it refuse (reject*@) or defer (defer*@).</summary>
+[Trait("Category", "EndToEnd")] // aiosmtpd
 public sealed class SmtpNotifierTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);

@@ -23,7 +23,7 @@ public sealed class QuerySyntaxTests
     [InlineData("/a(/", 1, "invalid regular expression at column 1")]
     [InlineData("/a/x", 1, "unknown regular expression flag")]
     [InlineData("iran NEAR/x deal", 6, "NEAR needs a distance in words")]
-    [InlineData("(a OR b) NEAR/3 c", 10, "NEAR at column 10 works between two words or phrases")]
+    [InlineData("(a OR b) NEAR/3 c", 10, "NEAR at column 10 works between two words, phrases or @lists")]
     [InlineData("iran AND —", 10, "'—' at column 10 has no letters or digits")]
     public void AMalformedQueryNamesTheColumnAndWhatWasExpected(string query, int column, string message)
     {

@@ -117,9 +117,8 @@ public sealed class DatabaseTests : IDisposable
             await EntryStore.InsertAsync(write, feed.Id, EntryStore.Encode("id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow, storeHtml: false));
             await write.CommitAsync(ct);
         }
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (new FileInfo(DbPath).Length < before + (1 << 20) && DateTime.UtcNow < deadline) await Task.Delay(20, ct);
-        Assert.True(new FileInfo(DbPath).Length >= before + (1 << 20), $"database file {new FileInfo(DbPath).Length} bytes, was {before}");
+        await Eventually.TrueAsync(() => new FileInfo(DbPath).Length >= before + (1 << 20),
+            () => $"the database file is {new FileInfo(DbPath).Length} bytes, was {before} before 1 MiB was committed");
     }
 
     [Theory]
@@ -164,26 +163,46 @@ public sealed class DatabaseTests : IDisposable
     [Fact]
     public async Task TheLogStartsOverWhileAWriterNeverPauses()
     {
-        // SQLite starts the log over only when a write begins with all of it copied into the file, which a
-        // writer that never pauses for long never finds: the log grew to 4 GB in a 10,000-feed first cycle.
-        // Here a write every few milliseconds, as feeds come in, for over a second (checkpoints every 250 ms).
+        // SQLite starts the log over only when a write begins with all of it copied into the file, which a writer
+        // that never pauses never finds: the log grew to 4 GB in a 10,000-feed first cycle. Here one writer commits
+        // 1 MiB after 1 MiB without a pause, as feeds come in, until the log has started over twice (the WAL header's
+        // checkpoint sequence number counts the restarts). Without the checkpointer's turn in the writer slot it never
+        // does, and the writes stop at 2 GiB.
+        const int MaxWrites = 2048;
         var ct = TestContext.Current.CancellationToken;
         var (database, feedId) = await DatabaseWithOneFeedAsync(ct);
-        var text = new string('x', 1 << 20);
+        await using (var write = await database.BeginWriteAsync(ct))
+        {
+            await EntryStore.InsertAsync(write, feedId, Encode("big"));
+            await write.CommitAsync(ct);
+        }
+        var first = WalRestarts();
+        int writes;
         long largest = 0;
-        for (var i = 0; i < 160; i++)
+        for (writes = 0; writes < MaxWrites && WalRestarts() - first < 2; writes++)
         {
             await using (var write = await database.BeginWriteAsync(ct))
             {
-                await EntryStore.InsertAsync(write, feedId, Encode($"e{i}", text));
+                // A new 1 MiB text for the same row each time: the log grows as fast as with new entries, the file does not.
+                await write.Connection.ExecuteAsync("UPDATE entries SET content = @Content", new { Content = new string((char)('a' + writes % 26), 1 << 20) }, write.Transaction);
                 await write.CommitAsync(ct);
             }
             largest = Math.Max(largest, new FileInfo(DbPath + "-wal").Length);
-            await Task.Delay(5, ct);
         }
-        Assert.True(largest < 100 << 20, $"the log reached {largest >> 20} MiB for 160 MiB written");
+        Assert.True(WalRestarts() - first >= 2, $"the log did not start over while {writes} MiB were written; it reached {largest >> 20} MiB");
+        TestContext.Current.TestOutputHelper?.WriteLine($"started over twice within {writes} MiB written; the log reached {largest >> 20} MiB");
         await using var connection = await database.OpenAsync(ct);
-        Assert.Equal(160, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
+        Assert.Equal(1 << 20, await connection.ExecuteScalarAsync<long>("SELECT length(content) FROM entries"));
+    }
+
+    /// <summary>The WAL header's checkpoint sequence number (bytes 12-15, big-endian; sqlite.org/fileformat.html#walformat),
+    /// which SQLite increments each time it starts the log over.</summary>
+    private uint WalRestarts()
+    {
+        using var wal = new FileStream(DbPath + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> header = stackalloc byte[16];
+        wal.ReadExactly(header);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
     }
 
     private async Task<(Database Database, long FeedId)> DatabaseWithOneFeedAsync(CancellationToken ct, StorageProvider provider = StorageProvider.Sqlite)

@@ -2,6 +2,7 @@ using Aggregator.Parsing;
 using Aggregator.Rules;
 using Aggregator.Storage;
 using Aggregator.Tests.Support;
+using Dapper;
 
 namespace Aggregator.Tests.Storage;
 
@@ -21,7 +22,8 @@ public sealed class SearchIndexTests : IDisposable
         var entries = new EntryStore(database);
 
         var random = new Random(7);
-        string[] vocabulary = ["iran", "russia", "hezbollah", "sanctions", "café", "Gaza", "oil", "red", "sea", "talks", "deal", "it's", "F-35", "u.s."];
+        string[] vocabulary = ["iran", "russia", "hezbollah", "sanctions", "café", "Gaza", "oil", "red", "sea", "talks", "deal", "it's", "F-35", "u.s.",
+            "إيران", "وإيران", "لإيران", "الإيرانية", "ایران", "حزب", "الله", "لحزب", "Хезболла", "Хезболлы", "России", "می‌خواهم", "سوریه", "ΕΛΛΆΣ", "北京"];
         string Text(int n) => string.Join(random.Next(2) == 0 ? " " : ", ", Enumerable.Range(0, n).Select(_ => vocabulary[random.Next(vocabulary.Length)]));
         await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
@@ -35,10 +37,12 @@ public sealed class SearchIndexTests : IDisposable
         Assert.Equal(400, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
         Assert.Equal(0, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
 
-        string[] queries = ["iran", "iran AND russia", "cafe", "CAFÉ OR gaza", "\"red sea\"", "f-35", "u.s. -oil", "(iran OR deal) talks", "title:iran", "sanctions NEAR/2 oil", "it"];
+        string[] queries = ["iran", "iran AND russia", "cafe", "CAFÉ OR gaza", "\"red sea\"", "f-35", "u.s. -oil", "(iran OR deal) talks", "title:iran", "sanctions NEAR/2 oil", "it",
+            "إيران", "ايران", "إيران*", "\"حزب الله\"", "Хезболл*", "@hezbollah", "@hezbollah -russia", "iran*", "москв* OR россии", "میخواهم", "سورية", "ελλασ", "京"];
+        var lists = new TermLists([new("hezbollah", ["Hezbollah", "Хезболл*", "حزب الله"])]);
         foreach (var text in queries)
         {
-            var query = Query.Parse(text);
+            var query = Query.Parse(text, lists);
             var words = Assert.IsAssignableFrom<IReadOnlySet<string>>(query.RequiredTextWords);
             var scanned = new List<long>();
             await foreach (var row in entries.ScanAsync(null, null, cancellationToken: TestContext.Current.CancellationToken))
@@ -47,8 +51,53 @@ public sealed class SearchIndexTests : IDisposable
             await foreach (var row in entries.ScanContainingAnyAsync(words, null, null, TestContext.Current.CancellationToken))
                 if (query.Match(row.ToMatchDocument()) is not null) indexed.Add(row.Id);
             Assert.True(scanned.SequenceEqual(indexed), $"query {text}: scan {scanned.Count}, index {indexed.Count}");
-            Assert.NotEmpty(scanned);
+            Assert.True(scanned.Count > 0, $"query {text} finds nothing: the test data should hold it");
         }
+    }
+
+    [Fact]
+    public async Task AnUpgradeFromTheUnicode61IndexReindexesEveryEntryWithOurWordsAndKeepsItsLanguage()
+    {
+        var path = Path.Combine(_directory, "old.db");
+        // A database as version 5 left it: entries already in the old unicode61 index.
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            await old.OpenAsync(TestContext.Current.CancellationToken);
+            var assembly = typeof(Database).Assembly;
+            foreach (var name in assembly.GetManifestResourceNames().Where(n => n.Contains(".Migrations.000", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(5))
+            {
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+                await old.ExecuteAsync(await reader.ReadToEndAsync(TestContext.Current.CancellationToken));
+            }
+            await old.ExecuteAsync("""
+                PRAGMA user_version = 5;
+                INSERT INTO feeds (name, url, config_url, next_check_at, created_at) VALUES ('x', 'https://example.com/', 'https://example.com/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                INSERT INTO entries (feed_id, entry_key, title, fetched_at) VALUES (1, 'a', 'محادثات بين روسيا وإيران', '2026-01-01T00:00:00Z'), (1, 'b', 'Iran talks', '2026-01-01T00:00:00Z');
+                INSERT INTO entries_fts (rowid, title, summary, content) SELECT id, title, summary, content FROM entries;
+                UPDATE search_index SET last_entry_id = 2;
+                """);
+        }
+
+        var database = new SqliteDatabase(path);
+        await database.MigrateAsync(TestContext.Current.CancellationToken);
+        var entries = new EntryStore(database);
+        Assert.Equal(2, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
+
+        var found = new List<string?>();
+        await foreach (var row in entries.ScanContainingAnyAsync(Query.Parse("إيران").RequiredTextWords!, null, null, TestContext.Current.CancellationToken))
+            found.Add(row.Title);
+        Assert.Equal(["محادثات بين روسيا وإيران"], found);
+
+        await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
+        {
+            await EntryStore.InsertAsync(write, 1, EntryStore.Encode("c", new ParsedEntry { Title = "Новости", Language = "ru-RU" }, DateTimeOffset.UtcNow, storeHtml: false));
+            await write.CommitAsync(TestContext.Current.CancellationToken);
+        }
+        var languages = new List<(string? Title, bool Russian)>();
+        await foreach (var row in entries.ScanAsync(null, null, cancellationToken: TestContext.Current.CancellationToken))
+            languages.Add((row.Title, Query.Parse("lang:ru").Match(row.ToMatchDocument()) is not null));
+        Assert.Contains(("Новости", true), languages);
+        Assert.Contains(("Iran talks", false), languages);
     }
 
     public void Dispose()

@@ -7,11 +7,11 @@ public static class AggregatorProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    /// <summary>The executable in its own build output (src/Aggregator/bin/CONFIG/net10.0), not the copy beside the
-    /// tests: that one would resolve its dependencies against the test project's (ASP.NET Core) framework set.</summary>
     /// <summary>The checkout the tests were built from (tests/Aggregator.Tests/bin/CONFIG/net10.0, five levels up).</summary>
     public static string RepositoryRoot { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
 
+    /// <summary>The executable in its own build output (src/Aggregator/bin/CONFIG/net10.0), not the copy beside the
+    /// tests: that one would resolve its dependencies against the test project's (ASP.NET Core) framework set.</summary>
     public static string ExecutablePath { get; } = FindExecutable();
 
     private static string FindExecutable()
@@ -23,7 +23,8 @@ public static class AggregatorProcess
         return File.Exists(path) ? path : throw new FileNotFoundException($"The aggregator executable was not built at {path}; build the solution first", path);
     }
 
-    public static ProcessStartInfo StartInfo(string contentRoot, params string[] args)
+    /// <param name="contentRoot">Passed as --contentRoot after the arguments; none when null (`--version` takes no other option).</param>
+    public static ProcessStartInfo StartInfo(string? contentRoot, params string[] args)
     {
         var info = new ProcessStartInfo(ExecutablePath)
         {
@@ -32,13 +33,16 @@ public static class AggregatorProcess
             UseShellExecute = false,
         };
         foreach (var arg in args) info.ArgumentList.Add(arg);
-        info.ArgumentList.Add("--contentRoot");
-        info.ArgumentList.Add(contentRoot);
+        if (contentRoot is not null)
+        {
+            info.ArgumentList.Add("--contentRoot");
+            info.ArgumentList.Add(contentRoot);
+        }
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return info;
     }
 
-    public static Task<Result> RunAsync(string contentRoot, params string[] args) => RunAsync(StartInfo(contentRoot, args));
+    public static Task<Result> RunAsync(string? contentRoot, params string[] args) => RunAsync(StartInfo(contentRoot, args));
 
     /// <param name="info">From <see cref="StartInfo"/>, perhaps with more environment variables.</param>
     public static async Task<Result> RunAsync(ProcessStartInfo info)

@@ -14,7 +14,7 @@ public sealed class FeedServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Served> _documents = new();
     private readonly ConcurrentDictionary<string, RequestDelegate> _handlers = new();
-    private readonly ConcurrentQueue<(string Path, int Status, string? IfNoneMatch)> _log = new();
+    private readonly ConcurrentQueue<(string Path, int Status, string? IfNoneMatch, string UserAgent)> _log = new();
 
     private sealed record Served(byte[] Body, string ContentType, string ETag);
 
@@ -39,8 +39,8 @@ public sealed class FeedServer : IAsyncDisposable
 
     public Uri Url(string path) => new(BaseUrl, path);
 
-    /// <summary>Every request so far: path, status answered, If-None-Match sent.</summary>
-    public IReadOnlyList<(string Path, int Status, string? IfNoneMatch)> Requests => _log.ToArray();
+    /// <summary>Every request so far: path, status answered, If-None-Match and User-Agent sent.</summary>
+    public IReadOnlyList<(string Path, int Status, string? IfNoneMatch, string UserAgent)> Requests => _log.ToArray();
 
     public void Serve(string path, string body, string contentType = "application/rss+xml; charset=utf-8") =>
         _documents[path] = new Served(System.Text.Encoding.UTF8.GetBytes(body), contentType,
@@ -76,7 +76,7 @@ public sealed class FeedServer : IAsyncDisposable
         }
         finally
         {
-            _log.Enqueue((path, context.Response.StatusCode, ifNoneMatch.Length == 0 ? null : ifNoneMatch));
+            _log.Enqueue((path, context.Response.StatusCode, ifNoneMatch.Length == 0 ? null : ifNoneMatch, context.Request.Headers.UserAgent.ToString()));
         }
     }
 

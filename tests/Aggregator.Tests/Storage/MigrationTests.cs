@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+using Aggregator.Storage;
+
+namespace Aggregator.Tests.Storage;
+
+/// <summary>A database records only the number of the last migration it ran (PRAGMA user_version): a shipped script
+/// edited afterwards never runs again on the databases that already ran it, and they silently differ from new ones.
+/// (0001_initial.sql was edited after 0002 existed.) So every shipped script's text is pinned here.</summary>
+public sealed class MigrationTests
+{
+    /// <summary>Every shipped migration and the SHA-256 of its text (line endings as LF). A new migration adds one line.</summary>
+    private static readonly Dictionary<string, string> Shipped = new()
+    {
+        ["0001_initial.sql"] = "2933631785658a1bb5968b48a9f57e763d5d1a09574646f0cdb6b613f9914d0f",
+        ["0002_search_index.sql"] = "f478eb2b6e350c50db4313191f8857db0e1367895ecbf882661a794d65ebb19c",
+        ["0003_digests.sql"] = "0ce18e3ccd349db8d0ffd7538b319924a67df3899ac0f79ea589fc8cbb9a8865",
+        ["0004_enclosures.sql"] = "df9893eb41a5023c497872075cdacb503ea174943cadb5ba39afcad7619a2c6b",
+        ["0005_entry_dates.sql"] = "e0903835f258d2a360a47606a92d42403445201df7defa4e560807eddbe16399",
+        ["0006_entry_language_and_search.sql"] = "832e3bf32cfdbae1bfcabf48c2b56d56dc9a1f09eb4db05063b0b1c6d0894d55",
+        ["0007_feed_problems.sql"] = "612cbbcb6b15cfbada88128918a32b1518c088d34f05cebc8b07d0b8d98fbcf5",
+        ["0010_cluster.sql"] = "a320fad015e0fa75171064564adac303f74f8476db8ac32a3d70cc3342351c01",
+        ["0011_cluster_scheduler.sql"] = "bd2028b70dfae1f55064d6fd69e0d7334a9f1d55d5793524d62494bad31e9689",
+        // PostgreSQL's twins (schema_version records each number run; an edited one would not run again either).
+        ["postgres/0001_initial.sql"] = "ca130cac4b9e3b30e613071bdc491d2305085ef4f0fcb0ca1b897eef37725bc4",
+        ["postgres/0002_search_index.sql"] = "48f8773c37c292061d32982133c63a17240e2c018ed82faceedd5a2f49530098",
+        ["postgres/0003_digests.sql"] = "06974869c8ffeafd2ed3e71d71e66898907031d599fd32e5a91d6739b65374f3",
+        ["postgres/0004_enclosures.sql"] = "b4fb4c68ae6fa102b2283060dc573544535348b89646e8358e9a36de0dbf104a",
+        ["postgres/0005_entry_dates.sql"] = "3bbeb6a49d0d81333a4b87a54e999f864738da9bab27bd5600bcc2a0774436f2",
+        ["postgres/0006_entry_language_and_search.sql"] = "a694b1c92e865f2de5b258e85d05798822b1b5292d07781d17f9d399ba6dfabe",
+        ["postgres/0007_feed_problems.sql"] = "c02f6af985caa6ec38c3393f9f6ba2630f93149c147bb73cb406ad67366b8b32",
+        ["postgres/0010_cluster.sql"] = "93031c65a21f371e536256e8035ac547cf0caafa5a953118986f15e2fcd2f23a",
+        ["postgres/0011_cluster_scheduler.sql"] = "4a526a9e9b9ee801aa97635808a16a03bfd30eb4dec729dc2412c91bdaa6bb8b",
+    };
+
+    private const string Prefix = "Aggregator.Storage.Migrations.";
+
+    /// <summary>The migrations as the build embeds them (what ships), by file name (postgres/NNNN_x.sql for
+    /// PostgreSQL's), with their SHA-256.</summary>
+    private static Dictionary<string, string> Embedded()
+    {
+        var assembly = typeof(Database).Assembly;
+        return assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).ToDictionary(
+            n => n[Prefix.Length..].Replace("postgres.", "postgres/", StringComparison.Ordinal),
+            n =>
+            {
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                var text = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
+                return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+            });
+    }
+
+    [Fact]
+    public void NoShippedMigrationIsEditedRemovedOrLeftUnpinned()
+    {
+        var embedded = Embedded();
+        var problems = new List<string>();
+        foreach (var (file, hash) in Shipped)
+        {
+            if (!embedded.TryGetValue(file, out var now))
+                problems.Add($"{file} was shipped and is gone: databases have run it; put it back.");
+            else if (now != hash)
+                problems.Add($"{file} has changed (SHA-256 {now}, shipped as {hash}). Migrations are never edited once shipped: " +
+                    "undo the edit, put the change in a new numbered file, and add its hash here.");
+        }
+        foreach (var (file, hash) in embedded.Where(e => !Shipped.ContainsKey(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
+            problems.Add($"{file} is not pinned: once it is final, add [\"{file}\"] = \"{hash}\", to MigrationTests.Shipped.");
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("postgres/")]
+    public void MigrationsAreNumberedFilesThatRunInOrder(string folder)
+    {
+        var numbers = Embedded().Keys.Where(f => f.StartsWith(folder, StringComparison.Ordinal) && !f[folder.Length..].Contains('/', StringComparison.Ordinal))
+            .Select(f => int.Parse(f.AsSpan(folder.Length, f.IndexOf('_', StringComparison.Ordinal) - folder.Length), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(numbers.Count, numbers.Distinct().Count()); // two files with one number: one of them would never run
+        Assert.Equal(numbers.Max(), Database.SchemaVersion);
+    }
+}
