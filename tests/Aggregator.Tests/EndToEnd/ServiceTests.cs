@@ -113,6 +113,7 @@ public abstract class ServiceTests(StorageProvider provider) : IAsyncLifetime
     [InlineData("feeds.json", """{ "feeds": [ { "name": "Alpha", "url": "URL", "interval": "Infinitys" } ] }""", "\"interval\" must be")]
     [InlineData("rules.json", """{ "rules": [ { "name": "r", "query": "Hezbollah", "digest": "NaNh" } ] }""", "\"digest\" must be")]
     [InlineData("rules.json", """{ "rules": [ { "name": "r", "query": "Hezbollah" } """, "not valid JSON")]
+    [InlineData("rules.json", """{ "rules": [ { "name": "r", "query": "DEEPHezbollah" } ] }""", "parentheses nested deeper than 64")]
     public async Task AnAbsurdValueInAHotReloadIsRefusedAndTheServiceKeepsRunning(string file, string content, string message)
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
@@ -122,7 +123,8 @@ public abstract class ServiceTests(StorageProvider provider) : IAsyncLifetime
 
         await using var service = ServiceProcess.Start(_root.Path);
         var seen = await service.WaitForLogAsync("1 entries, 1 new");
-        File.WriteAllText(Path.Combine(_root.Path, "config", file), content.Replace("URL", _feeds.Url("/alpha.xml").ToString()));
+        File.WriteAllText(Path.Combine(_root.Path, "config", file), content.Replace("URL", _feeds.Url("/alpha.xml").ToString())
+            .Replace("DEEP", new string('(', 8_000), StringComparison.Ordinal));
         seen = await service.WaitForLogAsync("keeping the last good configuration", seen);
         Assert.Contains(message, service.Log);
 

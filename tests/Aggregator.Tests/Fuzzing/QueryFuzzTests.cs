@@ -59,4 +59,33 @@ public sealed class QueryFuzzTests
             }
         }
     }
+
+    private static readonly string[] DeepPieces = ["(", "(", "(", ")", "NOT ", "-", "iran ", "\"", " OR ", " AND ", "@list "];
+
+    [Fact]
+    public void DeeplyNestedAndVeryLongQueriesAreSyntaxErrorsNotStackOverflows()
+    {
+        // The parser and the matcher recurse; a query that could nest without a bound would end the process (a stack
+        // overflow cannot be caught), so depth and length are checked first. A crash here kills the test run.
+        var seed = Fuzz.Seed();
+        var random = new Random(seed);
+        var iterations = Fuzz.Iterations(200);
+        for (var i = 0; i < iterations; i++)
+        {
+            var text = new StringBuilder();
+            for (var n = random.Next(50, 20_000); n > 0; n--) text.Append(DeepPieces[random.Next(DeepPieces.Length)]);
+            try
+            {
+                foreach (var document in Documents) _ = Query.Parse(text.ToString()).Match(document);
+            }
+            catch (QuerySyntaxException ex)
+            {
+                Assert.InRange(ex.Column, 1, text.Length + 1);
+            }
+            catch (Exception ex)
+            {
+                Assert.Fail($"FUZZ_SEED={seed}, iteration {i}: a query of {text.Length} characters: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+    }
 }
