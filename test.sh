@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (Debian's python3-aiosmtpd for the real SMTP server),
-# runs every test, and ends with one line "N passed, N failed, N skipped" read from the TRX results.
+# The test command: installs what the tests need (Debian's python3-aiosmtpd for the real SMTP server, and
+# postgresql for the real PostgreSQL server the tests start themselves), runs every test, and ends with one
+# line "N passed, N failed, N skipped" read from the TRX results.
 # Extra arguments go to the test runner, e.g. ./test.sh --filter-class 'Aggregator.Tests.Rules.*'
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +13,18 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null
   else
     echo "The tests need Debian's python3-aiosmtpd: sudo apt-get install python3-aiosmtpd" >&2
+    exit 1
+  fi
+fi
+
+# The PostgreSQL tests start their own server from /usr/lib/postgresql/*/bin (no service needs to run).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing postgresql (the tests' PostgreSQL server)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  else
+    echo "The tests need Debian's postgresql: sudo apt-get install postgresql" >&2
     exit 1
   fi
 fi

@@ -19,6 +19,7 @@ root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(VacuumCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
 
 // No response files: System.CommandLine would read `search '@hezbollah'` as "take the arguments from the file
 // hezbollah", and @name is how a query names a term list.

@@ -17,6 +17,7 @@ public sealed partial class OutboxDispatcher(
     NotifierRegistry notifiers,
     Database database,
     IOptions<DeliveryOptions> options,
+    IOptions<ClusterOptions> cluster,
     TimeProvider time,
     Random random,
     AggregatorMetrics metrics,
@@ -25,7 +26,8 @@ public sealed partial class OutboxDispatcher(
     private const int BatchSize = 256;
 
     // One drain at a time in this process: the poll job and the outbox job both drain, and two drains
-    // picking the same due row would send it twice. DeliveryLock does the same across processes.
+    // picking the same due row would send it twice. DeliveryLock does the same across processes on SQLite; on
+    // PostgreSQL each node sends only the rows it has claimed.
     private readonly SemaphoreSlim _draining = new(1, 1);
 
     // The service's hold on the delivery lock, for as long as it runs (see HoldDeliveryLock).
@@ -38,7 +40,8 @@ public sealed partial class OutboxDispatcher(
     /// <returns>False when another process holds it.</returns>
     public bool HoldDeliveryLock()
     {
-        _heldLock ??= DeliveryLock.TryAcquire(database.Path);
+        if (database is not SqliteDatabase sqlite) return true; // PostgreSQL: claims, not a lock (several nodes deliver)
+        _heldLock ??= DeliveryLock.TryAcquire(sqlite.Path);
         return _heldLock is not null;
     }
 
@@ -56,10 +59,11 @@ public sealed partial class OutboxDispatcher(
         await _draining.WaitAsync(cancellationToken);
         try
         {
-            using var crossProcess = _heldLock is null ? DeliveryLock.TryAcquire(database.Path) : null;
+            if (database is not SqliteDatabase sqlite) return await DrainOnceAsync(failing, cancellationToken);
+            using var crossProcess = _heldLock is null ? DeliveryLock.TryAcquire(sqlite.Path) : null;
             if (_heldLock is null && crossProcess is null)
             {
-                LogOtherProcessDelivering(database.Path);
+                LogOtherProcessDelivering(sqlite.Path);
                 return new DrainReport(0, 0, 0, OtherProcessDelivering: true);
             }
             return await DrainOnceAsync(failing, cancellationToken);
@@ -83,9 +87,15 @@ public sealed partial class OutboxDispatcher(
         while (!cancellationToken.IsCancellationRequested)
         {
             var deliveries = new List<Delivery>();
-            foreach (var row in await outbox.GetDueAsync(time.GetUtcNow(), BatchSize, cancellationToken))
+            var again = new List<string>(); // due again in this pass (a retry soon due): left for the next pass
+            var now = time.GetUtcNow();
+            foreach (var row in await outbox.GetDueAsync(now, ClaimSize(settings), cancellationToken, now + cluster.Value.Lease))
             {
-                if (!seen.Add(row.Id)) continue;
+                if (!seen.Add(row.Id))
+                {
+                    again.Add(row.Id);
+                    continue;
+                }
                 if (row.DigestKey is null)
                 {
                     deliveries.Add(new Delivery(row.Notifier, [row]));
@@ -95,27 +105,56 @@ public sealed partial class OutboxDispatcher(
                 seen.UnionWith(rows.Select(r => r.Id));
                 deliveries.Add(new Delivery(row.Notifier, rows.Count > 0 ? rows : [row]));
             }
-            if (deliveries.Count == 0) break;
+            if (deliveries.Count == 0)
+            {
+                if (again.Count > 0 && database.Provider == StorageProvider.Postgres) await outbox.ReleaseAsync(again, CancellationToken.None);
+                break;
+            }
 
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(deliveries, parallel, async (delivery, ct) =>
+            var attempted = new ConcurrentBag<Delivery>();
+            try
             {
-                if (failing.ContainsKey(delivery.Notifier)) return;
-                var status = await DeliverAsync(delivery, settings, ct);
-                var rows = delivery.Rows.Count;
-                switch (status)
+                await Parallel.ForEachAsync(deliveries, parallel, async (delivery, ct) =>
                 {
-                    case DeliveryStatus.Delivered: Interlocked.Add(ref delivered, rows); break;
-                    case DeliveryStatus.Retry:
-                        Interlocked.Add(ref retrying, rows);
-                        failing.TryAdd(delivery.Notifier, true);
-                        break;
-                    default: Interlocked.Add(ref dead, rows); break;
+                    if (failing.ContainsKey(delivery.Notifier)) return;
+                    // PostgreSQL: still this node's? A row that waited here past its lease may have gone to another node.
+                    if (database.Provider == StorageProvider.Postgres
+                        && !await outbox.RenewClaimAsync([.. delivery.Rows.Select(r => r.Id)], time.GetUtcNow() + cluster.Value.Lease, ct)) return;
+                    attempted.Add(delivery);
+                    var status = await DeliverAsync(delivery, settings, ct);
+                    var rows = delivery.Rows.Count;
+                    switch (status)
+                    {
+                        case DeliveryStatus.Delivered: Interlocked.Add(ref delivered, rows); break;
+                        case DeliveryStatus.Retry:
+                            Interlocked.Add(ref retrying, rows);
+                            failing.TryAdd(delivery.Notifier, true);
+                            break;
+                        default: Interlocked.Add(ref dead, rows); break;
+                    }
+                });
+            }
+            finally
+            {
+                // PostgreSQL: what this pass claimed and did not try (its notifier was set aside, or the node is
+                // stopping) goes back at once, for the next pass or another node, instead of waiting out the lease.
+                if (database.Provider == StorageProvider.Postgres)
+                {
+                    var tried = attempted.SelectMany(d => d.Rows).Select(r => r.Id).ToHashSet();
+                    var left = deliveries.SelectMany(d => d.Rows).Select(r => r.Id).Where(id => !tried.Contains(id)).Concat(again).ToList();
+                    if (left.Count > 0) await outbox.ReleaseAsync(left, CancellationToken.None);
                 }
-            });
+            }
         }
         return new DrainReport(delivered, retrying, dead);
     }
+
+    /// <summary>How many due rows one pass takes. On PostgreSQL they are claimed for this node, so it takes only what it
+    /// is about to send: the nodes share the outbox by how fast they send, and a node that dies strands a few rows for a
+    /// lease, not a batch of hundreds.</summary>
+    private int ClaimSize(DeliveryOptions settings) =>
+        database.Provider == StorageProvider.Postgres ? Math.Min(BatchSize, settings.MaxConcurrency * 4) : BatchSize;
 
     private async Task<DeliveryStatus> DeliverAsync(Delivery delivery, DeliveryOptions settings, CancellationToken cancellationToken)
     {

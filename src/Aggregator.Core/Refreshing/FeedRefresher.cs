@@ -129,7 +129,8 @@ public sealed partial class FeedRefresher(
     {
         // Everything that needs no database is done before the single writer slot is taken.
         var keys = document.Entries.Select(EntryKey.For).ToArray();
-        var rows = document.Entries.Select((entry, i) => EntryStore.Encode(keys[i], entry, now, storage.Value.StoreHtml)).ToArray();
+        var utf8 = database.Provider == StorageProvider.Sqlite;
+        var rows = document.Entries.Select((entry, i) => EntryStore.Encode(keys[i], entry, now, storage.Value.StoreHtml, utf8)).ToArray();
         var rules = new FeedRules(config.Current, feed); // one snapshot for the whole poll, even if rules.json is reloaded meanwhile
         int newEntries = 0, matched = 0, alerts = 0, duplicates = 0;
         // An entry dated before the retention horizon may be one that retention deleted and the feed still lists: stored
@@ -140,7 +141,7 @@ public sealed partial class FeedRefresher(
         // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
         for (var i = document.Entries.Count - 1; i >= 0; i--)
         {
-            if (EntryStore.Insert(write, feed.Id, rows[i]) is not { } entryId) continue;
+            if (await EntryStore.InsertAsync(write, feed.Id, rows[i]) is not { } entryId) continue;
             newEntries++;
             if (backlog || !rules.Any || document.Entries[i].Published < horizon) continue;
             var (matches, queued, duplicate) = await MatchAndQueueAsync(write, feed, rules, document.Entries[i], keys[i], entryId, now);
@@ -148,7 +149,7 @@ public sealed partial class FeedRefresher(
             alerts += queued;
             duplicates += duplicate;
         }
-        FeedStore.RecordCheck(write, Success(feed, now, fetch, document));
+        await FeedStore.RecordCheckAsync(write, Success(feed, now, fetch, document));
         await write.CommitAsync(cancellationToken);
         return new Stored(newEntries, matched, alerts, duplicates);
     }
@@ -182,6 +183,7 @@ public sealed partial class FeedRefresher(
         StoryKey? story = null; // computed for the few entries a rule matches
         foreach (var (rule, hit) in rules.Matching(document, feed.Name))
         {
+            if (story is null) await MatchStore.LockStoriesAsync(write);
             story ??= StoryKey.For(entry);
             var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title,
                 now - delivery.Value.DuplicateTitleWindow);
@@ -212,7 +214,7 @@ public sealed partial class FeedRefresher(
         try
         {
             await using var write = await database.BeginWriteAsync(cancellationToken);
-            FeedStore.RecordCheck(write, new FeedCheck
+            await FeedStore.RecordCheckAsync(write, new FeedCheck
             {
                 FeedId = feed.Id,
                 CheckedAt = now,

@@ -1,5 +1,5 @@
 using Aggregator.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Refreshing;
@@ -35,13 +35,13 @@ public sealed partial class NotModifiedChecks(Database database, ILogger logger)
         try
         {
             await using var write = await database.BeginWriteAsync(cancellationToken);
-            foreach (var check in batch) FeedStore.RecordCheck(write, check);
+            foreach (var check in batch) await FeedStore.RecordCheckAsync(write, check);
             await write.CommitAsync(cancellationToken);
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
             // Not the fault of whichever feed filled the batch, and nothing to alert on: the feeds stay due.
-            LogNotRecorded(ex, batch.Length, database.Path);
+            LogNotRecorded(ex, batch.Length, database.Name);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Aggregator.Monitoring;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
@@ -7,15 +9,65 @@ namespace Aggregator.Refreshing;
 
 /// <summary>Polls a set of feeds with bounded concurrency. One feed's failure, even a bug, never stops the others.</summary>
 public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRefresher refresher, IOptions<PollingOptions> polling,
-    TimeProvider time, AggregatorMetrics metrics, ILogger<PollCycle> logger)
+    IOptions<ClusterOptions> cluster, TimeProvider time, AggregatorMetrics metrics, ILogger<PollCycle> logger)
 {
-    /// <summary>Polls the feeds whose next_check_at has come.</summary>
+    /// <summary>Polls the feeds whose next_check_at has come. On PostgreSQL, where other nodes poll the same feeds, this
+    /// node takes them in small batches that it claims first (see <see cref="ClaimedDueAsync"/>).</summary>
     /// <param name="alertsQueued">Called each time a feed's alerts have been committed to the outbox.</param>
     public async Task<IReadOnlyList<RefreshReport>> RunDueAsync(CancellationToken cancellationToken, Action? alertsQueued = null)
     {
+        if (database.Provider == StorageProvider.Postgres) return await RunClaimedAsync(cancellationToken, alertsQueued);
         var now = time.GetUtcNow();
         var due = (await feeds.GetDueAsync(now, cancellationToken)).Where(feed => !refresher.IsHeldBack(feed, now)).ToList();
         return await RunAsync(due, cancellationToken, alertsQueued);
+    }
+
+    private async Task<IReadOnlyList<RefreshReport>> RunClaimedAsync(CancellationToken cancellationToken, Action? alertsQueued)
+    {
+        var reports = new ConcurrentQueue<RefreshReport>();
+        var notModified = new NotModifiedChecks(database, logger);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = polling.Value.MaxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(ClaimedDueAsync(cancellationToken), parallel,
+            async (feed, ct) => reports.Enqueue(await RefreshOneAsync(feed, notModified, alertsQueued, ct)));
+        await notModified.FlushAsync(cancellationToken);
+        return [.. reports];
+    }
+
+    /// <summary>Due feeds claimed for this node a few at a time, as the workers need them: two batches' worth of
+    /// Polling:MaxConcurrency, the most overdue first. A node claims no more than it is about to poll, so nodes share a
+    /// cycle's feeds by how fast they go, and a claim never waits long for its poll. The heartbeat extends the claims
+    /// (<see cref="FeedStore.RenewClaimsAsync"/>) while the node lives.</summary>
+    private async IAsyncEnumerable<FeedRow> ClaimedDueAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var size = Math.Max(8, polling.Value.MaxConcurrency * 2);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            var batch = await feeds.ClaimDueAsync(database.Node.Id, now, now + cluster.Value.Lease, size, cancellationToken);
+            if (batch.Count == 0) yield break;
+            var heldBack = batch.Where(feed => refresher.IsHeldBack(feed, now)).Select(feed => feed.Id).ToList();
+            if (heldBack.Count > 0) await feeds.ReleaseAsync(database.Node.Id, heldBack, cancellationToken);
+            foreach (var i in InterleaveHosts(batch))
+            {
+                if (!heldBack.Contains(batch[i].Id)) yield return batch[i];
+            }
+        }
+    }
+
+    private async Task<RefreshReport> RefreshOneAsync(FeedRow feed, NotModifiedChecks notModified, Action? alertsQueued, CancellationToken ct)
+    {
+        RefreshReport report;
+        try
+        {
+            report = await refresher.RefreshAsync(feed, notModified, ct);
+            if (report.Alerts > 0) alertsQueued?.Invoke();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCrashed(ex, feed.Id, feed.Url);
+            report = new RefreshReport(feed.Name, feed.Url) { Error = $"internal error: {ex.Message} (see the log)" };
+        }
+        return report;
     }
 
     /// <param name="alertsQueued">Called each time a feed's alerts have been committed to the outbox.</param>

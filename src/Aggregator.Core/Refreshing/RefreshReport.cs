@@ -25,4 +25,6 @@ public sealed record RefreshReport(string Feed, string Url)
     public int ErrorCount { get; init; }
     public IReadOnlyList<string> Problems { get; init; } = [];
     public TimeSpan Elapsed { get; init; }
+    /// <summary>Another node (PostgreSQL) was polling this feed at that moment; this run left it to that node.</summary>
+    public bool PolledElsewhere { get; init; }
 }

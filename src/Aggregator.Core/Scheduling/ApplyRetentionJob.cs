@@ -32,7 +32,7 @@ public sealed partial class ApplyRetentionJob(Retention retention, TimeProvider 
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or NotSupportedException)
         {
             // Nothing is lost by not deleting: tomorrow's run tries again.
             LogFailed(ex.Message);

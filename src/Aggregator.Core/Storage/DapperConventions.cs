@@ -3,13 +3,15 @@ using Dapper;
 namespace Aggregator.Storage;
 
 /// <summary>How Dapper maps our rows, set once for the process (Dapper's settings are global): snake_case columns to
-/// PascalCase properties, and times as ISO-8601 UTC text (<see cref="Iso"/>) in both directions.</summary>
+/// PascalCase properties, times as ISO-8601 UTC text on SQLite and timestamptz on PostgreSQL (<see cref="Iso"/>) and
+/// JSON as text or jsonb (<see cref="JsonText"/>), in both directions.</summary>
 internal static class DapperConventions
 {
     private static readonly Lazy<bool> Applied = new(() =>
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
-        SqlMapper.AddTypeHandler(new Iso.TypeHandler());
+        SqlMapper.AddTypeHandler(typeof(DateTimeOffset), new Iso.TypeHandler());
+        SqlMapper.AddTypeHandler(typeof(JsonText), new JsonText.TypeHandler());
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         return true;

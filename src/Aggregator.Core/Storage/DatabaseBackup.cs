@@ -20,6 +20,8 @@ public sealed class DatabaseBackup(Database database)
     /// <exception cref="IOException">The destination exists, or cannot be written; the message says which.</exception>
     public async Task<long> CopyToAsync(string destination, Action<long, long>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (database is not SqliteDatabase sqlite)
+            throw new IOException($"backup copies a SQLite file; {database.Name} is PostgreSQL: use pg_dump (or the server's own backups)");
         var target = Path.GetFullPath(destination);
         if (File.Exists(target)) throw new IOException($"{destination} already exists; give a new file name, or delete it first");
         var folder = Path.GetDirectoryName(target)!;
@@ -27,7 +29,7 @@ public sealed class DatabaseBackup(Database database)
         var temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Environment.ProcessId}.partial");
         try
         {
-            await using (var source = await database.OpenAsync(cancellationToken))
+            await using (var source = (SqliteConnection)await sqlite.OpenAsync(cancellationToken))
             await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Pooling = false }.ToString()))
             {
                 await copy.OpenAsync(cancellationToken);
@@ -59,7 +61,7 @@ public sealed class DatabaseBackup(Database database)
                 // The copy is one self-contained file: out of WAL mode, so no -wal file is needed beside it.
                 await copy.ExecuteAsync("PRAGMA journal_mode = DELETE;");
                 var check = await copy.ExecuteScalarAsync<string>("PRAGMA quick_check;");
-                if (check != "ok") throw new IOException($"the copy failed its check ({check}); the database itself may be damaged: run `sqlite3 {database.Path} 'PRAGMA integrity_check'`");
+                if (check != "ok") throw new IOException($"the copy failed its check ({check}); the database itself may be damaged: run `sqlite3 {sqlite.Path} 'PRAGMA integrity_check'`");
             }
             File.Move(temporary, target);
             return new FileInfo(target).Length;

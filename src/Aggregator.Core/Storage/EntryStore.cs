@@ -7,7 +7,7 @@ using Dapper;
 namespace Aggregator.Storage;
 
 /// <summary>The entries table. Deduplication is the UNIQUE (feed_id, entry_key) constraint, not a lookup first.</summary>
-public sealed class EntryStore(Database database)
+public sealed class EntryStore(Database database, TimeProvider? time = null)
 {
     private const string InsertSql = """
         INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
@@ -18,55 +18,98 @@ public sealed class EntryStore(Database database)
         RETURNING id
         """;
 
-    /// <summary>The parameters <see cref="EncodedEntry"/> holds values for, in its order.</summary>
+    /// <summary>The parameters <see cref="EncodedEntry"/> holds values for, in its order (SQLite's prepared insert).</summary>
     private static readonly string[] EncodedColumns =
         ["@EntryKey", "@Guid", "@Link", "@Title", "@Author", "@Summary", "@Content", "@SummaryHtml", "@ContentHtml",
          "@Categories", "@Enclosures", "@PublishedAt", "@UpdatedAt", "@FetchedAt", "@Language"];
 
     private static readonly JsonSerializerOptions EnclosureJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>An entry's text columns as UTF-8 (null for NULL), in the order of <see cref="EncodedColumns"/>.
-    /// Built before the writer slot is taken: converting the text (7 KB per entry, when the HTML was always
-    /// stored too) was a third of the time a first poll cycle's single writer spent inserting.</summary>
+    /// <summary>An entry's columns, in the order of <see cref="EncodedColumns"/>: as text, and for SQLite's prepared
+    /// insert also as UTF-8 (null for NULL). The UTF-8 is built before the writer slot is taken: converting the text
+    /// (7 KB per entry, when the HTML was always stored too) was a third of the time a first poll cycle's single writer
+    /// spent inserting. PostgreSQL takes the text (Npgsql converts it while sending).</summary>
     public sealed class EncodedEntry
     {
-        internal EncodedEntry(byte[]?[] columns) => Columns = columns;
+        internal EncodedEntry(string?[] text, byte[]?[]? utf8, DateTimeOffset? published, DateTimeOffset? updated, DateTimeOffset fetched)
+        {
+            Text = text;
+            Utf8 = utf8;
+            Published = published;
+            Updated = updated;
+            Fetched = fetched;
+        }
 
-        internal byte[]?[] Columns { get; }
+        internal string?[] Text { get; }
+        internal byte[]?[]? Utf8 { get; }
+        internal DateTimeOffset? Published { get; }
+        internal DateTimeOffset? Updated { get; }
+        internal DateTimeOffset Fetched { get; }
     }
 
     /// <param name="storeHtml">Aggregator:StoreHtml; without it the HTML columns are NULL. The HTML is as large as
     /// the plain text again, and writing it made a first poll cycle 15% slower.</param>
-    public static EncodedEntry Encode(string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt, bool storeHtml) => new(
-    [
-        Utf8(entryKey),
-        Utf8(entry.Id),
-        Utf8(entry.Link),
-        Utf8(entry.Title),
-        Utf8(entry.Author),
-        Utf8(entry.Summary),
-        Utf8(entry.Content),
-        storeHtml ? Utf8(entry.SummaryHtml) : null,
-        storeHtml ? Utf8(entry.ContentHtml) : null,
-        Utf8(entry.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Categories)),
-        Utf8(entry.Enclosures.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Enclosures, EnclosureJson)),
+    /// <param name="utf8">Also convert to UTF-8 for SQLite's prepared insert (false for PostgreSQL, which takes text).</param>
+    public static EncodedEntry Encode(string entryKey, ParsedEntry entry, DateTimeOffset fetchedAt, bool storeHtml, bool utf8 = true)
+    {
         // RSS 1.0 and many dc:date feeds give only an "updated" date; it is the best publication date there is.
-        Utf8(Iso.ToText(entry.Published ?? entry.Updated)),
-        Utf8(Iso.ToText(entry.Updated)),
-        Utf8(Iso.ToText(fetchedAt)),
-        Utf8(entry.Language),
-    ]);
+        var published = entry.Published ?? entry.Updated;
+        string?[] text =
+        [
+            entryKey,
+            entry.Id,
+            entry.Link,
+            entry.Title,
+            entry.Author,
+            entry.Summary,
+            entry.Content,
+            storeHtml ? entry.SummaryHtml : null,
+            storeHtml ? entry.ContentHtml : null,
+            entry.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Categories),
+            entry.Enclosures.Count == 0 ? "[]" : JsonSerializer.Serialize(entry.Enclosures, EnclosureJson),
+            Iso.ToText(published),
+            Iso.ToText(entry.Updated),
+            Iso.ToText(fetchedAt),
+            entry.Language,
+        ];
+        return new EncodedEntry(text, utf8 ? [.. text.Select(Utf8)] : null, published, entry.Updated, fetchedAt);
+    }
 
     private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
 
     /// <summary>Stores the entry unless the feed already has one with this key.</summary>
     /// <returns>The new row's id, or null when the entry was already stored.</returns>
-    public static long? Insert(WriteScope write, long feedId, EncodedEntry entry)
+    public static ValueTask<long?> InsertAsync(WriteScope write, long feedId, EncodedEntry entry)
     {
+        if (write.Provider == StorageProvider.Postgres) return new(InsertWithDapperAsync(write, feedId, entry));
         var statement = write.Statement(InsertSql);
         statement.Bind("@FeedId", feedId);
-        statement.BindUtf8(EncodedColumns, entry.Columns);
-        return statement.RunReturningInteger();
+        statement.BindUtf8(EncodedColumns, entry.Utf8 ?? [.. entry.Text.Select(Utf8)]);
+        return new(statement.RunReturningInteger());
+    }
+
+    private static Task<long?> InsertWithDapperAsync(WriteScope write, long feedId, EncodedEntry entry)
+    {
+        var text = entry.Text;
+        return write.Connection.QuerySingleOrDefaultAsync<long?>(InsertSql, new
+        {
+            FeedId = feedId,
+            EntryKey = PostgresText.Clean(text[0]),
+            Guid = PostgresText.Clean(text[1]),
+            Link = PostgresText.Clean(text[2]),
+            Title = PostgresText.Clean(text[3]),
+            Author = PostgresText.Clean(text[4]),
+            Summary = PostgresText.Clean(text[5]),
+            Content = PostgresText.Clean(text[6]),
+            SummaryHtml = PostgresText.Clean(text[7]),
+            ContentHtml = PostgresText.Clean(text[8]),
+            Categories = new JsonText(text[9]!),
+            Enclosures = new JsonText(text[10]!),
+            PublishedAt = entry.Published,
+            UpdatedAt = entry.Updated,
+            FetchedAt = entry.Fetched,
+            Language = PostgresText.Clean(text[14]),
+        }, write.Transaction);
     }
 
     // The ids come from the entries_feed_date index alone (it holds the date), so only the rows kept are read;
@@ -104,6 +147,7 @@ public sealed class EntryStore(Database database)
     /// <returns>How many entries were indexed.</returns>
     public async Task<int> UpdateSearchIndexAsync(CancellationToken cancellationToken = default)
     {
+        if (database.Provider == StorageProvider.Postgres) return await UpdatePostgresSearchIndexAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var after = await connection.ExecuteScalarAsync<long>(SelectIndexed);
         var indexed = 0;
@@ -139,10 +183,83 @@ public sealed class EntryStore(Database database)
         }
     }
 
+    // PostgreSQL: many writers, so ids do not commit in order (a poll that took id 100 may commit after one that took
+    // 101). The index takes every entry above the mark that is not in it yet, and the mark moves only up to entries
+    // stored before Settle, whose transactions have long ended.
+    private const string SelectUnindexedPostgres = """
+        SELECT e.id, e.title, e.summary, e.content FROM entries e
+        WHERE e.id > (SELECT last_entry_id FROM search_index)
+          AND NOT EXISTS (SELECT 1 FROM entries_search s WHERE s.entry_id = e.id)
+        ORDER BY e.id
+        LIMIT @Limit
+        """;
+
+    private const string InsertWords = """
+        INSERT INTO entries_search (entry_id, words) VALUES (@Id, array_to_tsvector(@Words))
+        ON CONFLICT (entry_id) DO NOTHING
+        """;
+
+    private const string MoveMark = """
+        UPDATE search_index SET last_entry_id = GREATEST(last_entry_id,
+            COALESCE((SELECT max(id) FROM entries WHERE fetched_at < @Settled), 0))
+        """;
+
+    private static readonly TimeSpan Settle = TimeSpan.FromMinutes(10);
+
+    private async Task<int> UpdatePostgresSearchIndexAsync(CancellationToken cancellationToken)
+    {
+        var indexed = 0;
+        while (true)
+        {
+            List<(long Id, string? Title, string? Summary, string? Content)> rows;
+            await using (var connection = await database.OpenAsync(cancellationToken))
+                rows = (await connection.QueryAsync<(long, string?, string?, string?)>(SelectUnindexedPostgres, new { Limit = IndexBatch })).AsList();
+            if (rows.Count == 0) break;
+            var words = rows.Select(r => new { r.Id, Words = IndexWords(r.Title, r.Summary, r.Content) }).ToList();
+            await using var write = await database.BeginWriteAsync(cancellationToken);
+            await write.Connection.ExecuteAsync(InsertWords, words, write.Transaction);
+            await write.CommitAsync(cancellationToken);
+            indexed += rows.Count;
+        }
+        await using (var write = await database.BeginWriteAsync(cancellationToken))
+        {
+            await write.Connection.ExecuteAsync(MoveMark, new { Settled = (time ?? TimeProvider.System).GetUtcNow() - Settle }, write.Transaction);
+            await write.CommitAsync(cancellationToken);
+        }
+        return indexed;
+    }
+
+    /// <summary>An entry's words for PostgreSQL's index: the same folded words and stripped Arabic forms as SQLite's
+    /// (<see cref="TextTokens.IndexText"/>), each at most 500 characters and the lot under tsvector's 1 MB (a longer
+    /// word is no word anyone searches for).</summary>
+    private static string[] IndexWords(string? title, string? summary, string? content)
+    {
+        var words = new List<string>();
+        var bytes = 0;
+        foreach (var word in TextTokens.IndexText(PostgresText.Clean(title), PostgresText.Clean(summary), PostgresText.Clean(content))
+                     .Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word.Length > 500) continue;
+            bytes += Encoding.UTF8.GetByteCount(word) + 8;
+            if (bytes > 900_000) break;
+            words.Add(word);
+        }
+        return [.. words];
+    }
+
     private const string SelectCandidatesNewestFirst = """
         SELECT e.*, f.name AS feed_name, f.tags AS feed_tags
         FROM entries e JOIN feeds f ON f.id = e.feed_id
         WHERE e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @Match)
+          AND (@Feed IS NULL OR f.name = @Feed)
+          AND (@Since IS NULL OR COALESCE(e.published_at, e.fetched_at) >= @Since)
+        ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
+        """;
+
+    private const string SelectCandidatesNewestFirstPostgres = """
+        SELECT e.*, f.name AS feed_name, f.tags AS feed_tags
+        FROM entries e JOIN feeds f ON f.id = e.feed_id
+        WHERE e.id IN (SELECT entry_id FROM entries_search WHERE words @@ CAST(@Match AS tsquery))
           AND (@Feed IS NULL OR f.name = @Feed)
           AND (@Since IS NULL OR COALESCE(e.published_at, e.fetched_at) >= @Since)
         ORDER BY COALESCE(e.published_at, e.fetched_at) DESC, e.id DESC
@@ -156,14 +273,22 @@ public sealed class EntryStore(Database database)
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        var postgres = database.Provider == StorageProvider.Postgres;
         // Each word quoted: FTS5 query syntax (AND, NEAR, -) must not apply to the user's words; a prefix is "word"*.
-        var match = string.Join(" OR ", words.Select(w => w.EndsWith('*')
-            ? "\"" + w[..^1].Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*"
-            : "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
-        var parameters = new { Match = match, Feed = feed, Since = Iso.ToText(since) };
-        await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(SelectCandidatesNewestFirst, parameters).WithCancellation(cancellationToken))
+        // In a tsquery each is a quoted lexeme taken as it is; a prefix is 'word':*.
+        var match = postgres
+            ? string.Join(" | ", words.Select(w => w.EndsWith('*') ? Lexeme(w[..^1]) + ":*" : Lexeme(w)))
+            : string.Join(" OR ", words.Select(w => w.EndsWith('*')
+                ? "\"" + w[..^1].Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*"
+                : "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        var parameters = new { Match = match, Feed = feed, Since = since };
+        var sql = postgres ? SelectCandidatesNewestFirstPostgres : SelectCandidatesNewestFirst;
+        await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(sql, parameters).WithCancellation(cancellationToken))
             yield return row;
     }
+
+    private static string Lexeme(string word) =>
+        "'" + word.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>Newest first, by published date (or when we first saw it, for entries without one).</summary>
     public async Task<IReadOnlyList<EntryRow>> ListAsync(string? feed, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
@@ -178,14 +303,14 @@ public sealed class EntryStore(Database database)
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var parameters = new { Feed = feed, Since = Iso.ToText(since), Limit = limit };
+        var parameters = new { Feed = feed, Since = since, Limit = limit < 0 ? int.MaxValue : limit };
         await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>(SelectNewestFirst, parameters).WithCancellation(cancellationToken))
             yield return row;
     }
 
     private const string CountPerFeed = """
         SELECT feed_id AS FeedId, count(*) AS Stored,
-               sum(COALESCE(published_at, fetched_at) >= @Since) AS Recent
+               sum(CASE WHEN COALESCE(published_at, fetched_at) >= @Since THEN 1 ELSE 0 END) AS Recent
         FROM entries GROUP BY feed_id
         """;
 
@@ -193,7 +318,7 @@ public sealed class EntryStore(Database database)
     public async Task<IReadOnlyDictionary<long, (long Stored, long Recent)>> CountByFeedAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long FeedId, long Stored, long Recent)>(CountPerFeed, new { Since = Iso.ToText(since) });
+        var rows = await connection.QueryAsync<(long FeedId, long Stored, long Recent)>(CountPerFeed, new { Since = since });
         return rows.ToDictionary(r => r.FeedId, r => (r.Stored, r.Recent));
     }
 }

@@ -21,19 +21,21 @@ public sealed class MatchStore
         {
             EntryId = entryId,
             Rule = rule,
-            Terms = JsonSerializer.Serialize(terms),
-            MatchedAt = Iso.ToText(matchedAt),
+            Terms = new JsonText(JsonSerializer.Serialize(terms)),
+            MatchedAt = matchedAt,
             DuplicateOf = duplicateOf,
-            StoryLink = storyLink,
-            StoryTitle = storyTitle,
+            StoryLink = Clean(write, storyLink),
+            StoryTitle = Clean(write, storyTitle),
         }, write.Transaction);
+
+    private static string? Clean(WriteScope write, string? text) => write.Provider == StorageProvider.Postgres ? PostgresText.Clean(text) : text;
 
     private const string SelectEarlierStory = """
         SELECT id FROM (
             SELECT id FROM matches WHERE rule = @Rule AND story_link = @StoryLink AND duplicate_of IS NULL AND entry_id <> @EntryId
             UNION ALL
             SELECT id FROM matches WHERE rule = @Rule AND story_title = @StoryTitle AND matched_at >= @TitleSince
-                AND duplicate_of IS NULL AND entry_id <> @EntryId)
+                AND duplicate_of IS NULL AND entry_id <> @EntryId) AS earlier
         ORDER BY id
         LIMIT 1
         """;
@@ -47,8 +49,21 @@ public sealed class MatchStore
             {
                 Rule = rule,
                 EntryId = entryId,
-                StoryLink = storyLink,
-                StoryTitle = storyTitle,
-                TitleSince = Iso.ToText(titleSince),
+                StoryLink = Clean(write, storyLink),
+                StoryTitle = Clean(write, storyTitle),
+                TitleSince = titleSince,
             }, write.Transaction);
+
+    /// <summary>Held from here to the end of the transaction, on PostgreSQL, by a transaction about to look for the same
+    /// story: two transactions (two feeds, two nodes) storing the same story at once would each find no earlier
+    /// match in the other's uncommitted rows and both alert. Only transactions that record a match take it, so the
+    /// many that store entries and match nothing still run side by side. On SQLite the single writer already
+    /// serialises them.</summary>
+    public static async ValueTask LockStoriesAsync(WriteScope write)
+    {
+        if (write.Provider != StorageProvider.Postgres) return;
+        await write.Connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@Lock)", new { Lock = StoryLock }, write.Transaction);
+    }
+
+    private const long StoryLock = 0x61676772_00000002;
 }

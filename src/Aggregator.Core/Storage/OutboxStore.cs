@@ -18,8 +18,8 @@ public sealed class OutboxStore(Database database)
         DateTimeOffset due, string? digestKey) =>
         write.Connection.ExecuteAsync(Insert, new
         {
-            Id = id, MatchId = matchId, Notifier = notifier, Payload = payload, Now = Iso.ToText(now),
-            Due = Iso.ToText(due), DigestKey = digestKey,
+            Id = id, MatchId = matchId, Notifier = notifier, Payload = new JsonText(payload), Now = now,
+            Due = due, DigestKey = write.Provider == StorageProvider.Postgres ? PostgresText.Clean(digestKey) : digestKey,
         }, write.Transaction);
 
     private const string SelectDigest = """
@@ -28,11 +28,19 @@ public sealed class OutboxStore(Database database)
         ORDER BY created_at, id
         """;
 
+    // PostgreSQL: the rows of the digest this node has claimed (ClaimDue claims a digest whole).
+    private const string SelectClaimedDigest = """
+        SELECT * FROM outbox
+        WHERE status = 'pending' AND notifier = @Notifier AND digest_key = @DigestKey AND claimed_by = @Node
+        ORDER BY created_at, id
+        """;
+
     /// <summary>Every pending row of one digest: the alerts that go out together in one message.</summary>
     public async Task<IReadOnlyList<OutboxRow>> GetDigestAsync(string notifier, string digestKey, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<OutboxRow>(SelectDigest, new { Notifier = notifier, DigestKey = digestKey })).AsList();
+        var sql = database.Provider == StorageProvider.Postgres ? SelectClaimedDigest : SelectDigest;
+        return (await connection.QueryAsync<OutboxRow>(sql, new { Notifier = notifier, DigestKey = digestKey, Node = database.Node.Id })).AsList();
     }
 
     private const string SelectDue = """
@@ -42,10 +50,75 @@ public sealed class OutboxStore(Database database)
         LIMIT @Limit
         """;
 
-    public async Task<IReadOnlyList<OutboxRow>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    // PostgreSQL: any node delivers, each from the rows it has claimed until its lease ends. The claims are made one
+    // node at a time (an advisory lock held to the end of the statement's transaction) because a digest is claimed whole:
+    // two nodes each claiming some of its rows would send two different digests. A digest that another node holds a
+    // live claim on is left to it.
+    private const string ClaimDue = """
+        WITH due AS (
+            SELECT id, notifier, digest_key FROM outbox
+            WHERE status = 'pending' AND next_attempt_at <= @Now AND (claim_until IS NULL OR claim_until < @Now)
+            ORDER BY next_attempt_at, created_at, id
+            LIMIT @Limit),
+        digests AS (
+            SELECT DISTINCT notifier, digest_key FROM due WHERE digest_key IS NOT NULL),
+        picked AS (
+            SELECT id FROM due WHERE digest_key IS NULL
+            UNION
+            SELECT o.id FROM outbox o JOIN digests d ON o.notifier = d.notifier AND o.digest_key = d.digest_key
+            WHERE o.status = 'pending' AND NOT EXISTS (
+                SELECT 1 FROM outbox x
+                WHERE x.notifier = d.notifier AND x.digest_key = d.digest_key AND x.status = 'pending'
+                  AND x.claim_until >= @Now AND x.claimed_by <> @Node))
+        UPDATE outbox SET claimed_by = @Node, claim_until = @Until
+        WHERE id IN (SELECT id FROM picked)
+          -- checked again on the row as it is now: a node renewing its claim just before sending (Fence) wins
+          AND status = 'pending' AND (claim_until IS NULL OR claim_until < @Now OR claimed_by = @Node)
+        RETURNING *
+        """;
+
+    private const long ClaimLock = 0x61676772_00000003;
+
+    /// <summary>The rows due for delivery, the longest waiting first. On PostgreSQL they are claimed for this node until
+    /// <paramref name="leaseEnd"/>: no other node sends them before then.</summary>
+    public async Task<IReadOnlyList<OutboxRow>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default,
+        DateTimeOffset? leaseEnd = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<OutboxRow>(SelectDue, new { Now = Iso.ToText(now), Limit = limit })).AsList();
+        if (database.Provider != StorageProvider.Postgres)
+            return (await connection.QueryAsync<OutboxRow>(SelectDue, new { Now = now, Limit = limit })).AsList();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@Lock)", new { Lock = ClaimLock }, transaction);
+        var rows = (await connection.QueryAsync<OutboxRow>(ClaimDue,
+            new { Now = now, Until = leaseEnd ?? now, Limit = limit, Node = database.Node.Id }, transaction)).AsList();
+        await transaction.CommitAsync(cancellationToken);
+        rows.Sort((a, b) => a.NextAttemptAt != b.NextAttemptAt ? a.NextAttemptAt.CompareTo(b.NextAttemptAt)
+            : a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.Id, b.Id));
+        return rows;
+    }
+
+    private const string Fence = """
+        UPDATE outbox SET claim_until = @Until
+        WHERE id = ANY(@Ids) AND status = 'pending' AND claimed_by = @Node
+        """;
+
+    /// <summary>PostgreSQL, just before sending: renews this node's claim on a delivery's rows and says whether it still
+    /// holds all of them. A row whose lease ran out while it waited in this node's queue may have been taken (and sent)
+    /// by another node; then this node leaves it.</summary>
+    public async Task<bool> RenewClaimAsync(IReadOnlyList<string> ids, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        if (database.Provider != StorageProvider.Postgres) return true;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Fence, new { Ids = ids.ToArray(), Until = until, Node = database.Node.Id }) == ids.Count;
+    }
+
+    private const string Release = "UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE id = ANY(@Ids) AND claimed_by = @Node";
+
+    /// <summary>PostgreSQL: gives back this node's claims on rows it did not try to send.</summary>
+    public async Task ReleaseAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(Release, new { Ids = ids.ToArray(), Node = database.Node.Id });
     }
 
     private const string SetDelivered = """
@@ -53,29 +126,51 @@ public sealed class OutboxStore(Database database)
         WHERE id IN @Ids AND status = 'pending'
         """;
 
+    // PostgreSQL also records which node delivered (`aggregator status`) and ends the claim.
+    private const string SetDeliveredPostgres = """
+        UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = @Now, last_error = NULL,
+                          delivered_by = @Node, claimed_by = NULL, claim_until = NULL
+        WHERE id = ANY(@Ids) AND status = 'pending'
+        """;
+
     /// <summary>Marks the rows of one delivery (one alert, or every alert of a digest) in one transaction.</summary>
     public Task MarkDeliveredAsync(IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        WriteAsync(SetDelivered, new { Ids = ids, Now = Iso.ToText(now) }, cancellationToken);
+        WriteAsync(database.Provider == StorageProvider.Postgres ? SetDeliveredPostgres : SetDelivered,
+            new { Ids = ids.ToArray(), Now = now, Node = database.Node.Id }, cancellationToken);
 
     private const string SetRetry = """
         UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @NextAttemptAt, last_error = @Error
         WHERE id IN @Ids AND status = 'pending'
         """;
 
+    private const string SetRetryPostgres = """
+        UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @NextAttemptAt, last_error = @Error,
+                          claimed_by = NULL, claim_until = NULL
+        WHERE id = ANY(@Ids) AND status = 'pending'
+        """;
+
     public Task MarkRetryAsync(IReadOnlyList<string> ids, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
-        WriteAsync(SetRetry, new { Ids = ids, NextAttemptAt = Iso.ToText(nextAttemptAt), Error = error }, cancellationToken);
+        WriteAsync(database.Provider == StorageProvider.Postgres ? SetRetryPostgres : SetRetry,
+            new { Ids = ids.ToArray(), NextAttemptAt = nextAttemptAt, Error = Clean(error) }, cancellationToken);
 
     private const string SetDead = """
         UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = @Error
         WHERE id IN @Ids AND status = 'pending'
         """;
 
+    private const string SetDeadPostgres = """
+        UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = @Error, claimed_by = NULL, claim_until = NULL
+        WHERE id = ANY(@Ids) AND status = 'pending'
+        """;
+
     public Task MarkDeadAsync(IReadOnlyList<string> ids, string error, CancellationToken cancellationToken = default) =>
-        WriteAsync(SetDead, new { Ids = ids, Error = error }, cancellationToken);
+        WriteAsync(database.Provider == StorageProvider.Postgres ? SetDeadPostgres : SetDead, new { Ids = ids.ToArray(), Error = Clean(error) }, cancellationToken);
+
+    private string Clean(string text) => database.Provider == StorageProvider.Postgres ? PostgresText.Clean(text)! : text;
 
     private const string SelectList = """
         SELECT * FROM outbox
-        WHERE (@FailedOnly = 0 OR status = 'dead' OR (status = 'pending' AND attempts > 0))
+        WHERE (NOT @FailedOnly OR status = 'dead' OR (status = 'pending' AND attempts > 0))
         ORDER BY created_at DESC, id
         LIMIT @Limit
         """;
@@ -92,10 +187,15 @@ public sealed class OutboxStore(Database database)
         WHERE status <> 'delivered' AND (@Id IS NULL OR id = @Id)
         """;
 
+    private const string RequeuePostgres = """
+        UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = @Now, claimed_by = NULL, claim_until = NULL
+        WHERE status <> 'delivered' AND (@Id IS NULL OR id = @Id)
+        """;
+
     /// <summary>Puts a dead or waiting delivery (or all of them, when id is null) back to be sent now.</summary>
     /// <returns>How many were requeued.</returns>
     public Task<int> RequeueAsync(string? id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        WriteAsync(Requeue, new { Id = id, Now = Iso.ToText(now) }, cancellationToken);
+        WriteAsync(database.Provider == StorageProvider.Postgres ? RequeuePostgres : Requeue, new { Id = id, Now = now }, cancellationToken);
 
     private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {

@@ -49,16 +49,19 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
     /// <summary>How many entries a run now would delete.</summary>
     public async Task<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        if (!Enabled) return 0;
+        if (!Enabled || database is not SqliteDatabase) return 0;
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(CountDoomed, Parameters(now, long.MaxValue));
     }
 
     /// <param name="deleted">Called after each batch with the number deleted so far.</param>
     /// <returns>How many entries were deleted (their matches and deliveries went with them).</returns>
+    /// <exception cref="NotSupportedException">On PostgreSQL, where retention is not written yet.</exception>
     public async Task<long> RunAsync(DateTimeOffset now, Action<long>? deleted = null, CancellationToken cancellationToken = default)
     {
         if (!Enabled) return 0;
+        if (database is not SqliteDatabase)
+            throw new NotSupportedException("Aggregator:Retention runs on SQLite only so far; on PostgreSQL unset it and delete old entries with SQL");
         long total = 0;
         while (true)
         {

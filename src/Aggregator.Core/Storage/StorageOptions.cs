@@ -5,7 +5,8 @@ public sealed class StorageOptions
 {
     public const string Section = "Aggregator";
 
-    /// <summary>SQLite file; relative paths resolve against the content root. Created on first run.</summary>
+    /// <summary>SQLite file; relative paths resolve against the content root. Created on first run. A PostgreSQL
+    /// connection string here ("Host=...") selects PostgreSQL, as Aggregator:Storage does.</summary>
     public string Database { get; set; } = "data/aggregator.db";
 
     /// <summary>Also store each entry's HTML (entries.summary_html and content_html); off, those are NULL. The plain

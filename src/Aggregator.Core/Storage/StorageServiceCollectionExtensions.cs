@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Storage;
@@ -10,13 +11,22 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RetentionOptions>, ValidateRetentionOptions>();
+        services.AddOptions<StorageProviderOptions>().BindConfiguration(StorageProviderOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageProviderOptions>, ValidateStorageOptions>();
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterOptions>, ValidateClusterOptions>();
         return services
-            .AddSingleton<Database>()
+            .AddSingleton(provider => Database.Open(StorageTarget.From(
+                provider.GetRequiredService<IOptions<StorageOptions>>().Value,
+                provider.GetRequiredService<IOptions<StorageProviderOptions>>().Value,
+                provider.GetRequiredService<IHostEnvironment>().ContentRootPath).Target
+                ?? throw new InvalidOperationException("the storage settings are not valid (see the settings check)")))
             .AddSingleton<FeedStore>()
             .AddSingleton<EntryStore>()
             .AddSingleton<MatchStore>()
             .AddSingleton<OutboxStore>()
             .AddSingleton<Retention>()
-            .AddSingleton<DatabaseBackup>();
+            .AddSingleton<DatabaseBackup>()
+            .AddSingleton<NodeStore>();
     }
 }

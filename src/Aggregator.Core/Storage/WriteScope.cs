@@ -1,14 +1,20 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Aggregator.Storage;
 
-/// <summary>One write transaction holding the database's single writer slot; dispose without commit rolls back.</summary>
-public sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, Database database) : IAsyncDisposable
+/// <summary>One write transaction: on SQLite it holds the database's single writer slot; on PostgreSQL it is a pooled
+/// connection of its own, beside other writers. Dispose without commit rolls back.</summary>
+public sealed class WriteScope(DbConnection connection, DbTransaction transaction, Database database) : IAsyncDisposable
 {
     private bool _disposed;
 
-    public SqliteConnection Connection { get; } = connection;
-    public SqliteTransaction Transaction { get; } = transaction;
+    public DbConnection Connection { get; } = connection;
+    public DbTransaction Transaction { get; } = transaction;
+
+    public StorageProvider Provider => database.Provider;
+
+    /// <summary>This node's id (<see cref="Database.Node"/>): whose claims the transaction's writes end.</summary>
+    public string Node => database.Node.Id;
 
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
@@ -16,14 +22,15 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
         database.AfterCommit();
     }
 
-    /// <summary>A statement run once per feed or per entry of a poll cycle, prepared once for the writer's connection
-    /// and kept while it lives (see <see cref="PreparedStatement"/>).</summary>
+    /// <summary>SQLite only: a statement run once per feed or per entry of a poll cycle, prepared once for the writer's
+    /// connection and kept while it lives (see <see cref="PreparedStatement"/>). On PostgreSQL the same SQL goes through
+    /// Dapper, and Npgsql's automatic preparation keeps it prepared per connection.</summary>
     public PreparedStatement Statement(string sql) => database.Statement(sql);
 
     public async ValueTask DisposeAsync()
     {
         if (_disposed) return;
         _disposed = true;
-        await database.EndWriteAsync(Transaction);
+        await database.EndWriteAsync(Connection, Transaction);
     }
 }

@@ -128,6 +128,8 @@ internal static partial class AppHost
     private static readonly (string Section, Type Options)[] Settings =
     [
         (StorageOptions.Section, typeof(StorageOptions)),
+        (StorageProviderOptions.Section, typeof(StorageProviderOptions)),
+        (ClusterOptions.Section, typeof(ClusterOptions)),
         (ConfigOptions.Section, typeof(ConfigOptions)),
         (FetchOptions.Section, typeof(FetchOptions)),
         (PollingOptions.Section, typeof(PollingOptions)),
@@ -158,9 +160,9 @@ internal static partial class AppHost
                 await Console.Error.WriteLineAsync(ex.Message);
                 return ExitCodes.BadConfig;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            catch (System.Data.Common.DbException ex)
             {
-                await Console.Error.WriteLineAsync(DatabaseError(host.Services.GetRequiredService<Database>().Path, ex));
+                await Console.Error.WriteLineAsync(DatabaseError(host.Services.GetRequiredService<Database>().Name, ex));
                 return ExitCodes.Failure;
             }
         }
@@ -222,8 +224,21 @@ internal static partial class AppHost
             ? error
             : $"{AppSettings.Locate(configuration, key.Value)}: {error}";
 
-    /// <summary>One sentence with the fix for the database errors a user can meet, by SQLite's error code.</summary>
-    internal static string DatabaseError(string path, Microsoft.Data.Sqlite.SqliteException ex) => ex.SqliteErrorCode switch
+    /// <summary>One sentence with the fix for the database errors a user can meet, by SQLite's error code or PostgreSQL's
+    /// SQLSTATE.</summary>
+    internal static string DatabaseError(string path, System.Data.Common.DbException ex) => ex switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => SqliteError(path, sqlite),
+        Npgsql.PostgresException { SqlState: "28P01" or "28000" } => $"{path} refused our login ({ex.Message}); check the user in Aggregator:Storage:ConnectionString and give its password in PGPASSWORD or ~/.pgpass.",
+        Npgsql.PostgresException { SqlState: "3D000" } => $"{path} does not exist; create it (createdb, or CREATE DATABASE) and start again: the tables are made on first start.",
+        Npgsql.PostgresException { SqlState: "42501" } => $"{path}: the user lacks a privilege ({ex.Message}); grant it CREATE and USAGE on the database's schema.",
+        Npgsql.PostgresException { SqlState: "53300" } => $"{path} has no connection left for us ({ex.Message}); raise max_connections or lower Max Pool Size in the connection string.",
+        Npgsql.PostgresException => $"The database {path} failed: {ex.Message}",
+        Npgsql.NpgsqlException => $"Cannot reach {path} ({ex.Message}); check Aggregator:Storage:ConnectionString and that the server is running and accepts connections from here.",
+        _ => $"The database {path} failed: {ex.Message}",
+    };
+
+    private static string SqliteError(string path, Microsoft.Data.Sqlite.SqliteException ex) => ex.SqliteErrorCode switch
     {
         5 or 6 => $"The database {path} is locked: another program has held a write transaction on it for over 30 s (an open sqlite3 session, a backup tool); close it and try again.",
         11 or 26 => $"The database {path} is damaged or is not an Aggregator database ({ex.Message}); restore it from a backup, or move it away to start afresh.",

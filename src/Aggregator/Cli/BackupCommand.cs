@@ -20,7 +20,7 @@ internal static class BackupCommand
                 var bytes = await ProgressDisplay.RunAsync("MiB copied", progress =>
                     host.Services.GetRequiredService<DatabaseBackup>().CopyToAsync(destination,
                         (pages, total) => progress.Report(pages * 4096.0 / (1 << 20), total * 4096.0 / (1 << 20)), cancellationToken));
-                Console.WriteLine($"Backed up {database.Path} to {Path.GetFullPath(destination)} ({bytes / 1048576.0:0.0} MiB, checked). " +
+                Console.WriteLine($"Backed up {database.Name} to {Path.GetFullPath(destination)} ({bytes / 1048576.0:0.0} MiB, checked). " +
                     "To restore: stop the service, copy it over the database and delete any -wal and -shm files beside it.");
                 return ExitCodes.Ok;
             }

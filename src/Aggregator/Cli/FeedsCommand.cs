@@ -27,6 +27,7 @@ internal static class FeedsCommand
         command.Options.Add(json);
         command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
         {
+            if (!parse.GetValue(json)) await WriteNodesAsync(host.Services, cancellationToken);
             var feeds = await host.Services.GetRequiredService<FeedStore>().GetAllAsync(cancellationToken);
             var counts = await host.Services.GetRequiredService<EntryStore>().CountByFeedAsync(host.Services.GetRequiredService<TimeProvider>().GetUtcNow() - RateWindow, cancellationToken);
             foreach (var feed in feeds)
@@ -51,6 +52,26 @@ internal static class FeedsCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The services running on this database, when there is a cluster to show: on PostgreSQL, or when more than
+    /// one has run lately. Alive: heard from within a lease (Aggregator:Cluster:Lease), after which its work is taken over.</summary>
+    private static async Task WriteNodesAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var database = services.GetRequiredService<Database>();
+        var lease = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.Lease;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var nodes = await services.GetRequiredService<NodeStore>().ListAsync(now - TimeSpan.FromDays(1), now, cancellationToken);
+        if (database.Provider != StorageProvider.Postgres && nodes.Count(n => n.StoppedAt is null && now - n.LastHeartbeatAt <= lease) <= 1) return;
+        Console.WriteLine($"nodes on {database.Name} (seen in the last day):");
+        foreach (var node in nodes)
+        {
+            var state = node.StoppedAt is not null ? "stopped" : now - node.LastHeartbeatAt <= lease ? "alive" : "dead";
+            Console.WriteLine($"  {node.Id,-32} {node.Host,-20} {state,-7}  last heartbeat {node.LastHeartbeatAt:yyyy-MM-dd HH:mm:ss}Z  " +
+                $"last hour: {node.FeedsPolled} feeds polled, {node.AlertsSent} alerts sent");
+        }
+        if (nodes.Count == 0) Console.WriteLine("  none: no `aggregator run` has run here in the last day");
+        Console.WriteLine();
     }
 
     private static string When(DateTimeOffset? when) => when is { } w ? $"{w:yyyy-MM-dd HH:mm}Z" : "never           ";

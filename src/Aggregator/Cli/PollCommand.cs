@@ -106,6 +106,7 @@ internal static class PollCommand
         var status = report.Status?.ToString() ?? "-";
         var name = report.Feed.Length > width ? report.Feed[..(width - 1)] + "…" : report.Feed.PadRight(width);
         var ms = $"{report.Elapsed.TotalMilliseconds:0} ms";
+        if (report.PolledElsewhere) return $"busy  {name}    -  being polled by another node right now; left to it";
         if (!report.Succeeded) return $"FAIL  {name}  {status,3}  {report.Error}  ({report.Url})";
         if (report.NotModified) return $"ok    {name}  {status,3}  not modified  {ms}";
         var what = $"{report.EntriesSeen} entries, {report.NewEntries} new";

@@ -16,7 +16,11 @@ internal static class VacuumCommand
         command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
         {
             var services = host.Services;
-            var database = services.GetRequiredService<Database>();
+            if (services.GetRequiredService<Database>() is not SqliteDatabase database)
+            {
+                await Console.Error.WriteLineAsync("vacuum works on a SQLite file; PostgreSQL reclaims space itself (autovacuum).");
+                return ExitCodes.Failure;
+            }
             var retention = services.GetRequiredService<Retention>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             if (!retention.Enabled)

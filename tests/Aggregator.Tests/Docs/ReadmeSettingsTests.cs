@@ -21,6 +21,8 @@ public sealed partial class ReadmeSettingsTests
     private static readonly (string Section, Type Options)[] Options =
     [
         (StorageOptions.Section, typeof(StorageOptions)),
+        (StorageProviderOptions.Section, typeof(StorageProviderOptions)),
+        (ClusterOptions.Section, typeof(ClusterOptions)),
         (ConfigOptions.Section, typeof(ConfigOptions)),
         (FetchOptions.Section, typeof(FetchOptions)),
         (PollingOptions.Section, typeof(PollingOptions)),

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Aggregator.Notifications;
+using Aggregator.Storage;
 using Aggregator.Tests.Support;
-using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Http;
 
 namespace Aggregator.Tests.EndToEnd;
@@ -10,14 +9,25 @@ namespace Aggregator.Tests.EndToEnd;
 /// <summary>Deliveries through failures, with the real executable, a real SMTP server and a real webhook receiver. What
 /// depends on time (back-off, Retry-After, timeouts, digests) is in Notifications/DeliveryOverTimeTests, on a fake clock.</summary>
 [Trait("Category", "EndToEnd")]
-public sealed class DeliveryTests : IAsyncLifetime
+public abstract class DeliveryTests(StorageProvider provider) : IAsyncLifetime
 {
-    private readonly ContentRoot _root = new();
+    /// <summary>These tests on a SQLite file.</summary>
+    public sealed class OnSqlite() : DeliveryTests(StorageProvider.Sqlite)
+    {
+        [Fact]
+        public Task WhileAnotherProcessDeliversAPollLeavesTheOutboxToIt() => WhileAnotherProcessDeliversAPollLeavesTheOutboxToItAsync();
+    }
+
+    /// <summary>These tests on a PostgreSQL database of their own.</summary>
+    public sealed class OnPostgres() : DeliveryTests(StorageProvider.Postgres);
+
+    private ContentRoot _root = null!;
     private FeedServer _feeds = null!;
     private WebhookReceiver _webhook = null!;
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
     }
@@ -48,11 +58,26 @@ public sealed class DeliveryTests : IAsyncLifetime
 
     private Task<AggregatorProcess.Result> Poll() => AggregatorProcess.RunAsync(_root.Path, "poll");
 
-    private async Task<long> CountAsync(string sql)
+    private Task<long> CountAsync(string sql) => _root.CountAsync(sql);
+
+    /// <summary>SQLite only: there the delivery lock keeps a second process from sending.</summary>
+    protected async Task WhileAnotherProcessDeliversAPollLeavesTheOutboxToItAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
-        return await connection.ExecuteScalarAsync<long>(sql);
+        Configure(new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } });
+        await NewMatchingEntriesAsync(2);
+
+        using (var held = DeliveryLock.TryAcquire(_root.DatabasePath))
+        {
+            Assert.NotNull(held);
+            var result = await Poll();
+            Assert.Contains("2 alerts queued", result.StdOut);
+            Assert.Contains("delivery left to the aggregator process already delivering", result.StdOut);
+            Assert.Empty(_webhook.Requests);
+        }
+        Assert.Contains("delivered 2", (await Poll()).StdOut);
+        Assert.Equal(2, _webhook.Requests.Count);
     }
+
 
     [Fact]
     public async Task AWebhookThatAnswers400IsDeadLetteredWithTheReasonAndCanBeRequeued()
@@ -153,23 +178,5 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Contains("delivered 1", result.StdOut);
         Assert.Single(await secured.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
         Assert.DoesNotContain("s3cret", result.StdOut + result.StdErr);
-    }
-
-    [Fact]
-    public async Task WhileAnotherProcessDeliversAPollLeavesTheOutboxToIt()
-    {
-        Configure(new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } });
-        await NewMatchingEntriesAsync(2);
-
-        using (var held = DeliveryLock.TryAcquire(_root.DatabasePath))
-        {
-            Assert.NotNull(held);
-            var result = await Poll();
-            Assert.Contains("2 alerts queued", result.StdOut);
-            Assert.Contains("delivery left to the aggregator process already delivering", result.StdOut);
-            Assert.Empty(_webhook.Requests);
-        }
-        Assert.Contains("delivered 2", (await Poll()).StdOut);
-        Assert.Equal(2, _webhook.Requests.Count);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Aggregator.Storage;
 using Aggregator.Tests.Support;
 using Dapper;
 using Microsoft.AspNetCore.Http;
@@ -12,16 +13,27 @@ namespace Aggregator.Tests.EndToEnd;
 /// <summary>The whole product as a user runs it: the real `aggregator` executable polling feeds from a
 /// loopback HTTP server, a real SQLite file, alerts to a real SMTP server (aiosmtpd) and a real webhook receiver.</summary>
 [Trait("Category", "EndToEnd")]
-public sealed class PipelineTests : IAsyncLifetime
+public abstract class PipelineTests(StorageProvider provider) : IAsyncLifetime
 {
+    /// <summary>These tests on a SQLite file.</summary>
+    public sealed class OnSqlite() : PipelineTests(StorageProvider.Sqlite)
+    {
+        [Fact]
+        public Task OnceAPollHasEndedTheDatabaseFileAloneHoldsWhatItStored() => OnceAPollHasEndedTheDatabaseFileAloneHoldsWhatItStoredAsync();
+    }
+
+    /// <summary>These tests on a PostgreSQL database of their own.</summary>
+    public sealed class OnPostgres() : PipelineTests(StorageProvider.Postgres);
+
     private const string Secret = "s3cret";
-    private readonly ContentRoot _root = new();
+    private ContentRoot _root = null!;
     private FeedServer _feeds = null!;
     private SmtpServer _smtp = null!;
     private WebhookReceiver _webhook = null!;
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _smtp = await SmtpServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
@@ -185,21 +197,6 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OnceAPollHasEndedTheDatabaseFileAloneHoldsWhatItStored()
-    {
-        Configure();
-        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", A1));
-        _feeds.Serve("/beta.xml", Rss.Feed("Beta"));
-        Assert.Equal(0, (await Poll()).ExitCode);
-
-        Assert.False(File.Exists(_root.DatabasePath + "-wal"), "the write-ahead log was left beside the database");
-        var copy = Path.Combine(Path.GetDirectoryName(_root.DatabasePath)!, "copy.db");
-        File.Copy(_root.DatabasePath, copy);
-        await using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
-        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
-    }
-
-    [Fact]
     public async Task ABrokenFeedIsReportedAndStoredWhileTheOthersAreRead()
     {
         Configure();
@@ -211,7 +208,7 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Contains("FAIL  Beta", result.StdOut);
         Assert.Contains("HTTP 500", result.StdOut);
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM entries"));
-        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath}");
+        await using var connection = await _root.OpenDatabaseAsync();
         var (error, count) = await connection.QuerySingleAsync<(string, long)>("SELECT last_error, error_count FROM feeds WHERE name = 'Beta'");
         Assert.StartsWith("HTTP 500", error);
         Assert.Equal(1, count);
@@ -261,9 +258,7 @@ public sealed class PipelineTests : IAsyncLifetime
         _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", A1).Replace("<description>test feed</description>", "<description>test feed</description><ttl>180</ttl>"));
         _feeds.Serve("/beta.xml", Rss.Feed("Beta", B1));
         Assert.Equal(0, (await Poll()).ExitCode);
-        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
-        var waits = (await connection.QueryAsync<(string Name, double Minutes)>(
-            "SELECT name, (julianday(next_check_at) - julianday(last_checked_at)) * 1440 FROM feeds ORDER BY name")).ToDictionary(r => r.Name, r => r.Minutes);
+        var waits = await WaitsAsync();
         Assert.InRange(waits["Alpha"], 179.9, 198.1); // <ttl>180</ttl> minutes, plus up to 10% jitter
         Assert.InRange(waits["Beta"], 14.9, 16.6);   // the 15-minute default
     }
@@ -298,12 +293,11 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the cycle waited on a misbehaving server");
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(2, await CountAsync("SELECT count(*) FROM entries"));
-        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
+        await using var connection = await _root.OpenDatabaseAsync();
         var errors = (await connection.QueryAsync<(string Name, string? Error)>("SELECT name, last_error FROM feeds")).ToDictionary(r => r.Name, r => r.Error);
         Assert.Null(errors["good"]);
         foreach (var (name, _, error) in bad) Assert.Contains(error, errors[name]);
-        var busyWait = await connection.ExecuteScalarAsync<double>("SELECT (julianday(next_check_at) - julianday(last_checked_at)) * 86400 FROM feeds WHERE name = 'busy'");
-        Assert.True(busyWait >= 3600, "Retry-After: 3600 was not honoured");
+        Assert.True((await WaitsAsync())["busy"] >= 60, "Retry-After: 3600 was not honoured");
     }
 
     [Fact]
@@ -318,7 +312,8 @@ public sealed class PipelineTests : IAsyncLifetime
         var result = await Poll();
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("rule \"r\": unknown notifier \"emial\"", result.StdErr);
-        Assert.False(File.Exists(_root.DatabasePath) && await CountAsync("SELECT count(*) FROM entries") > 0);
+        Assert.False(provider == StorageProvider.Sqlite ? File.Exists(_root.DatabasePath) : await CountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name = 'entries'") > 0,
+            "the database was created before the configuration was checked");
     }
 
     [Fact]
@@ -393,7 +388,7 @@ public sealed class PipelineTests : IAsyncLifetime
 
         var result = await Poll();
         Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
-        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
+        await using var connection = await _root.OpenDatabaseAsync();
         var (summary, html) = await connection.QuerySingleAsync<(string, string?)>("SELECT summary, summary_html FROM entries");
         Assert.Equal("Oil up & gas down", summary);
         Assert.Equal(storeHtml ? "<p>Oil <b>up</b> &amp; gas down</p>" : null, html);
@@ -414,7 +409,7 @@ public sealed class PipelineTests : IAsyncLifetime
 
         var first = await Poll();
         Assert.True(first.ExitCode == 0, first.StdOut + first.StdErr);
-        await using (var connection = new SqliteConnection($"Data Source={_root.DatabasePath}"))
+        await using (var connection = await _root.OpenDatabaseAsync())
             await connection.ExecuteAsync("UPDATE feeds SET last_checked_at = NULL, next_check_at = '2000-01-01T00:00:00Z'");
 
         var second = await Poll();
@@ -426,9 +421,35 @@ public sealed class PipelineTests : IAsyncLifetime
             """));
     }
 
-    private async Task<long> CountAsync(string sql)
+    /// <summary>SQLite only: a file a user can copy once `poll` has ended.</summary>
+    protected async Task OnceAPollHasEndedTheDatabaseFileAloneHoldsWhatItStoredAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={_root.DatabasePath};Mode=ReadOnly");
-        return await connection.ExecuteScalarAsync<long>(sql);
+        Configure();
+        _feeds.Serve("/alpha.xml", Rss.Feed("Alpha", A1));
+        _feeds.Serve("/beta.xml", Rss.Feed("Beta"));
+        Assert.Equal(0, (await Poll()).ExitCode);
+
+        Assert.False(File.Exists(_root.DatabasePath + "-wal"), "the write-ahead log was left beside the database");
+        var copy = Path.Combine(Path.GetDirectoryName(_root.DatabasePath)!, "copy.db");
+        File.Copy(_root.DatabasePath, copy);
+        await using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
+    }
+
+    private Task<long> CountAsync(string sql) => _root.CountAsync(sql);
+
+    /// <summary>Minutes from each feed's last check to its next, by name.</summary>
+    private async Task<Dictionary<string, double>> WaitsAsync()
+    {
+        await using var connection = await _root.OpenDatabaseAsync();
+        return (await connection.QueryAsync<FeedTimes>("SELECT name, last_checked_at, next_check_at FROM feeds"))
+            .ToDictionary(r => r.Name, r => (r.NextCheckAt - r.LastCheckedAt).TotalMinutes);
+    }
+
+    private sealed class FeedTimes
+    {
+        public string Name { get; set; } = "";
+        public DateTimeOffset LastCheckedAt { get; set; }
+        public DateTimeOffset NextCheckAt { get; set; }
     }
 }

@@ -1,18 +1,36 @@
 using System.Text.Json.Nodes;
+using Aggregator.Storage;
 using Aggregator.Tests.Support;
 
 namespace Aggregator.Tests.EndToEnd;
 
 /// <summary>`aggregator run` as a background service: polls on its schedule, alerts, and stops cleanly on SIGTERM.</summary>
 [Trait("Category", "EndToEnd")]
-public sealed class ServiceTests : IAsyncLifetime
+public abstract class ServiceTests(StorageProvider provider) : IAsyncLifetime
 {
-    private readonly ContentRoot _root = new();
+    /// <summary>These tests on a SQLite file, and what only SQLite does: one service per database file (the delivery
+    /// lock); on PostgreSQL several run and share the work (ClusterTests).</summary>
+    public sealed class OnSqlite() : ServiceTests(StorageProvider.Sqlite)
+    {
+        [Fact]
+        public Task ASecondServiceOnTheSameDatabaseExitsWithAMessageWhileTheFirstKeepsRunning() =>
+            ASecondServiceOnTheSameDatabaseExitsWithAMessageWhileTheFirstKeepsRunningAsync();
+
+        [Fact]
+        public Task APollBesideTheRunningServiceLeavesTheSendingToItAndTheAlertArrivesOnce() =>
+            APollBesideTheRunningServiceLeavesTheSendingToItAndTheAlertArrivesOnceAsync();
+    }
+
+    /// <summary>These tests on a PostgreSQL database of their own.</summary>
+    public sealed class OnPostgres() : ServiceTests(StorageProvider.Postgres);
+
+    private ContentRoot _root = null!;
     private FeedServer _feeds = null!;
     private WebhookReceiver _webhook = null!;
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
     }
@@ -117,8 +135,7 @@ public sealed class ServiceTests : IAsyncLifetime
         Assert.Equal(0, await service.StopAsync());
     }
 
-    [Fact]
-    public async Task ASecondServiceOnTheSameDatabaseExitsWithAMessageWhileTheFirstKeepsRunning()
+    protected async Task ASecondServiceOnTheSameDatabaseExitsWithAMessageWhileTheFirstKeepsRunningAsync()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
         Configure();
@@ -139,8 +156,7 @@ public sealed class ServiceTests : IAsyncLifetime
         Assert.Equal(0, await first.StopAsync());
     }
 
-    [Fact]
-    public async Task APollBesideTheRunningServiceLeavesTheSendingToItAndTheAlertArrivesOnce()
+    protected async Task APollBesideTheRunningServiceLeavesTheSendingToItAndTheAlertArrivesOnceAsync()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM");
         // The service polls at start and then not for an hour; it delivers every second.

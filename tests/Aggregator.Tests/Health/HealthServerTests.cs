@@ -25,7 +25,7 @@ public sealed partial class HealthServerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _database = new Database(Path.Combine(_directory, "aggregator.db"));
+        _database = new SqliteDatabase(Path.Combine(_directory, "aggregator.db"));
         await _database.MigrateAsync();
         var feeds = new FeedStore(_database);
         await feeds.SyncAsync([new FeedDefinition("Alpha", new Uri("https://example.org/a"), null, []), new FeedDefinition("Beta", new Uri("https://example.org/b"), null, [])], _time.GetUtcNow());

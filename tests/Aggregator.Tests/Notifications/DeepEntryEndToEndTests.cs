@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Aggregator.Storage;
 using Aggregator.Tests.Support;
 
 namespace Aggregator.Tests.Notifications;
@@ -8,14 +9,21 @@ namespace Aggregator.Tests.Notifications;
 /// nested 100,000 times, polled by the real executable, alerts by email through aiosmtpd with the plain-text
 /// summary, within the notifier's 10 s budget (a delivery over it is dead-lettered, not delivered).
 /// Before, building that email took about 250 s.</summary>
-public sealed class DeepEntryEndToEndTests : IAsyncLifetime
+public abstract class DeepEntryEndToEndTests(StorageProvider provider) : IAsyncLifetime
 {
-    private readonly ContentRoot _root = new();
+    /// <summary>These tests on a SQLite file.</summary>
+    public sealed class OnSqlite() : DeepEntryEndToEndTests(StorageProvider.Sqlite);
+
+    /// <summary>These tests on a PostgreSQL database of their own.</summary>
+    public sealed class OnPostgres() : DeepEntryEndToEndTests(StorageProvider.Postgres);
+
+    private ContentRoot _root = null!;
     private FeedServer _feeds = null!;
     private SmtpServer _smtp = null!;
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _smtp = await SmtpServer.StartAsync();
     }

@@ -27,7 +27,7 @@ internal sealed class QueuedAlerts : IDisposable
     public static async Task<QueuedAlerts> CreateAsync(DateTimeOffset at, params Alert[] alerts)
     {
         var directory = Directory.CreateTempSubdirectory("aggregator-outbox-").FullName;
-        var database = new Database(Path.Combine(directory, "aggregator.db"));
+        var database = new SqliteDatabase(Path.Combine(directory, "aggregator.db"));
         await database.MigrateAsync();
         var feeds = new FeedStore(database);
         await feeds.SyncAsync([new FeedDefinition(alerts[0].Feed, new Uri(alerts[0].FeedUrl), null, [])], at);
@@ -36,8 +36,8 @@ internal sealed class QueuedAlerts : IDisposable
         {
             foreach (var alert in alerts)
             {
-                var entryId = EntryStore.Insert(write, feedId, EntryStore.Encode("id:" + alert.DeliveryId,
-                    new ParsedEntry { Id = alert.EntryId, Title = alert.Title, Link = alert.Link }, at, storeHtml: false))!.Value;
+                var entryId = (await EntryStore.InsertAsync(write, feedId, EntryStore.Encode("id:" + alert.DeliveryId,
+                    new ParsedEntry { Id = alert.EntryId, Title = alert.Title, Link = alert.Link }, at, storeHtml: false)))!.Value;
                 var matchId = (await new MatchStore().InsertAsync(write, entryId, alert.Rule, alert.MatchedTerms, at))!.Value;
                 await new OutboxStore(database).InsertAsync(write, alert.DeliveryId, matchId, alert.Notifier, AlertJson.Serialize(alert), at, at, null);
             }
@@ -48,8 +48,8 @@ internal sealed class QueuedAlerts : IDisposable
 
     /// <summary>One delivery pass of the real dispatcher over these notifiers.</summary>
     public Task<DrainReport> DeliverAsync(NotifierRegistry notifiers, TimeProvider time, CancellationToken cancellationToken) =>
-        new OutboxDispatcher(_outbox, notifiers, _database, Options.Create(new DeliveryOptions()), time, Random.Shared, new AggregatorMetrics(),
-            NullLogger<OutboxDispatcher>.Instance)
+        new OutboxDispatcher(_outbox, notifiers, _database, Options.Create(new DeliveryOptions()), Options.Create(new ClusterOptions()), time, Random.Shared,
+            new AggregatorMetrics(), NullLogger<OutboxDispatcher>.Instance)
             .DrainAsync(cancellationToken);
 
     public async Task<OutboxRow> RowAsync(string deliveryId) =>

@@ -1,5 +1,6 @@
 using Aggregator.Refreshing;
 using Aggregator.Storage;
+using Aggregator.Tests.Support;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,11 +10,12 @@ public sealed class NotModifiedChecksTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("aggregator-checks-").FullName;
 
-    [Fact]
-    public async Task ChecksAreWrittenAHundredAtATimeAndTheRestOnFlush()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ChecksAreWrittenAHundredAtATimeAndTheRestOnFlush(StorageProvider provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (database, feeds, ids) = await SetUpAsync(150, ct);
+        var (database, feeds, ids) = await SetUpAsync(provider, 150, ct);
         var checks = new NotModifiedChecks(database, NullLogger.Instance);
         var now = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
 
@@ -23,13 +25,19 @@ public sealed class NotModifiedChecksTests : IDisposable
         Assert.Equal(150, await CheckedAsync(database, ct));
     }
 
-    [Fact]
-    public async Task AWriteTheDatabaseRefusesFailsNoPollAndLeavesTheFeedsDue()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AWriteTheDatabaseRefusesFailsNoPollAndLeavesTheFeedsDue(StorageProvider provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (database, feeds, ids) = await SetUpAsync(1, ct);
+        var (database, feeds, ids) = await SetUpAsync(provider, 1, ct);
         await using (var connection = await database.OpenAsync(ct))
-            await connection.ExecuteAsync("CREATE TRIGGER refuse BEFORE UPDATE ON feeds BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+            await connection.ExecuteAsync(provider == StorageProvider.Sqlite
+                ? "CREATE TRIGGER refuse BEFORE UPDATE ON feeds BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+                : """
+                  CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+                  CREATE TRIGGER refuse BEFORE UPDATE ON feeds FOR EACH ROW EXECUTE FUNCTION refuse();
+                  """);
         var checks = new NotModifiedChecks(database, NullLogger.Instance);
 
         await checks.AddAsync(Check(ids[0], DateTimeOffset.UtcNow), ct);
@@ -39,10 +47,9 @@ public sealed class NotModifiedChecksTests : IDisposable
         Assert.Single(await feeds.GetDueAsync(DateTimeOffset.UtcNow, ct));
     }
 
-    private async Task<(Database, FeedStore, long[])> SetUpAsync(int count, CancellationToken ct)
+    private async Task<(Database, FeedStore, long[])> SetUpAsync(StorageProvider provider, int count, CancellationToken ct)
     {
-        var database = new Database(Path.Combine(_directory, "a.db"));
-        await database.MigrateAsync(ct);
+        var database = await TestDatabases.CreateAsync(provider, _directory);
         var feeds = new FeedStore(database);
         await feeds.SyncAsync(Enumerable.Range(0, count).Select(i => new FeedDefinition($"f{i}", new Uri($"https://example.com/{i}"), null, [])).ToList(),
             DateTimeOffset.UtcNow.AddMinutes(-1), ct);

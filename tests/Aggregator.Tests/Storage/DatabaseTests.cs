@@ -14,7 +14,7 @@ public sealed class DatabaseTests : IDisposable
     [Fact]
     public async Task MigrationCreatesTheFileInWalModeAtTheLatestVersionAndCanRunAgain()
     {
-        var database = new Database(DbPath);
+        var database = new SqliteDatabase(DbPath);
         await database.MigrateAsync(TestContext.Current.CancellationToken);
         await database.MigrateAsync(TestContext.Current.CancellationToken);
         await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
@@ -24,11 +24,11 @@ public sealed class DatabaseTests : IDisposable
         Assert.Superset(new HashSet<string> { "feeds", "entries", "matches", "outbox" }, tables);
     }
 
-    [Fact]
-    public async Task AnEntrySeenAgainIsNotNewAndTimesAreIsoUtcText()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AnEntrySeenAgainIsNotNewAndTimesAreStoredInUtc(StorageProvider provider)
     {
-        var database = new Database(DbPath);
-        await database.MigrateAsync(TestContext.Current.CancellationToken);
+        using var database = await TestDatabases.CreateAsync(provider, _directory);
         var feeds = new FeedStore(database);
         var now = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(2));
         await feeds.SyncAsync([new FeedDefinition("x", new Uri("https://example.com/x.xml"), null, ["t"])], now, TestContext.Current.CancellationToken);
@@ -40,26 +40,33 @@ public sealed class DatabaseTests : IDisposable
         long? first, again;
         await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
-            first = EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:1", entry, now, storeHtml: false));
-            again = EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:1", entry with { Title = "One, edited" }, now, storeHtml: false));
+            first = await EntryStore.InsertAsync(write, feed.Id, EntryStore.Encode("id:1", entry, now, storeHtml: false));
+            again = await EntryStore.InsertAsync(write, feed.Id, EntryStore.Encode("id:1", entry with { Title = "One, edited" }, now, storeHtml: false));
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
         Assert.NotNull(first);
         Assert.Null(again);
 
         await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var row = Assert.Single(await new EntryStore(database).ListAsync(null, null, 10, TestContext.Current.CancellationToken));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero), row.PublishedAt);
+        Assert.Equal(("One", "", null), (row.Title, row.Author, row.Summary)); // an empty text stays '', a missing one NULL
+        var enclosures = System.Text.Json.JsonDocument.Parse(await connection.ExecuteScalarAsync<string>("SELECT enclosures FROM entries") ?? "").RootElement;
+        Assert.Equal("https://example.com/1.mp3 audio/mpeg 42", string.Join(" ", enclosures[0].GetProperty("url"), enclosures[0].GetProperty("type"), enclosures[0].GetProperty("length")));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
+        if (provider != StorageProvider.Sqlite) return;
+        // SQLite keeps times as ISO-8601 UTC text and JSON as compact text, as sqlite3 shows them.
         Assert.Equal("2026-11-23T08:00:00Z", await connection.ExecuteScalarAsync<string>("SELECT published_at FROM entries"));
         Assert.Equal("text text null", await connection.ExecuteScalarAsync<string>("SELECT typeof(title) || ' ' || typeof(author) || ' ' || typeof(summary) FROM entries"));
         Assert.Equal("""[{"url":"https://example.com/1.mp3","type":"audio/mpeg","length":42}]""", await connection.ExecuteScalarAsync<string>("SELECT enclosures FROM entries"));
-        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries"));
     }
 
-    [Fact]
-    public async Task EntriesAreListedNewestFirstByTheirDateOrWhenFirstSeenAcrossFeedsOrForOne()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task EntriesAreListedNewestFirstByTheirDateOrWhenFirstSeenAcrossFeedsOrForOne(StorageProvider provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = new Database(DbPath);
-        await database.MigrateAsync(ct);
+        using var database = await TestDatabases.CreateAsync(provider, _directory);
         var feeds = new FeedStore(database);
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
         await feeds.SyncAsync([
@@ -75,7 +82,7 @@ public sealed class DatabaseTests : IDisposable
                      { ("Alpha", "a-old", 48), ("Beta", "b-mid", 5), ("Alpha", "a-undated", null), ("Beta", "b-new", 1), ("Alpha", "a-mid", 5) })
             {
                 var entry = new ParsedEntry { Id = title, Title = title, Published = hoursAgo is { } h ? now.AddHours(-h) : null };
-                EntryStore.Insert(write, ids[feed], EntryStore.Encode("id:" + title, entry, now, storeHtml: false));
+                await EntryStore.InsertAsync(write, ids[feed], EntryStore.Encode("id:" + title, entry, now, storeHtml: false));
             }
             await write.CommitAsync(ct);
         }
@@ -96,7 +103,7 @@ public sealed class DatabaseTests : IDisposable
         // Under WAL the database file grows only when a checkpoint copies the log into it. Our connections
         // leave that to WalCheckpointer, after the commit; without it the file would wait for the last close.
         var ct = TestContext.Current.CancellationToken;
-        var database = new Database(DbPath);
+        var database = new SqliteDatabase(DbPath);
         await database.MigrateAsync(ct);
         await using var reader = await database.OpenAsync(ct);
         Assert.Equal(0, await reader.ExecuteScalarAsync<long>("PRAGMA wal_autocheckpoint"));
@@ -107,24 +114,25 @@ public sealed class DatabaseTests : IDisposable
         await using (var write = await database.BeginWriteAsync(ct))
         {
             var text = new string('x', 1 << 20);
-            EntryStore.Insert(write, feed.Id, EntryStore.Encode("id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow, storeHtml: false));
+            await EntryStore.InsertAsync(write, feed.Id, EntryStore.Encode("id:big", new ParsedEntry { Id = "big", Content = text }, DateTimeOffset.UtcNow, storeHtml: false));
             await write.CommitAsync(ct);
         }
         await Eventually.TrueAsync(() => new FileInfo(DbPath).Length >= before + (1 << 20),
             () => $"the database file is {new FileInfo(DbPath).Length} bytes, was {before} before 1 MiB was committed");
     }
 
-    [Fact]
-    public async Task AWriteLeftUncommittedLeavesNothingAndTheNextWriteStoresItsEntries()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AWriteLeftUncommittedLeavesNothingAndTheNextWriteStoresItsEntries(StorageProvider provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (database, feedId) = await DatabaseWithOneFeedAsync(ct);
+        var (database, feedId) = await DatabaseWithOneFeedAsync(ct, provider);
         await using (var write = await database.BeginWriteAsync(ct))
-            Assert.NotNull(EntryStore.Insert(write, feedId, Encode("lost")));
+            Assert.NotNull(await EntryStore.InsertAsync(write, feedId, Encode("lost")));
         await using (var write = await database.BeginWriteAsync(ct))
         {
-            Assert.NotNull(EntryStore.Insert(write, feedId, Encode("lost")));
-            Assert.NotNull(EntryStore.Insert(write, feedId, Encode("kept")));
+            Assert.NotNull(await EntryStore.InsertAsync(write, feedId, Encode("lost")));
+            Assert.NotNull(await EntryStore.InsertAsync(write, feedId, Encode("kept")));
             await write.CommitAsync(ct);
         }
         await using var connection = await database.OpenAsync(ct);
@@ -140,7 +148,7 @@ public sealed class DatabaseTests : IDisposable
         for (var i = 0; i < 20; i++)
         {
             await using var write = await database.BeginWriteAsync(ct);
-            EntryStore.Insert(write, feedId, Encode($"e{i}", new string('x', 100_000)));
+            await EntryStore.InsertAsync(write, feedId, Encode($"e{i}", new string('x', 100_000)));
             await write.CommitAsync(ct);
         }
         database.Dispose();
@@ -165,7 +173,7 @@ public sealed class DatabaseTests : IDisposable
         var (database, feedId) = await DatabaseWithOneFeedAsync(ct);
         await using (var write = await database.BeginWriteAsync(ct))
         {
-            EntryStore.Insert(write, feedId, Encode("big"));
+            await EntryStore.InsertAsync(write, feedId, Encode("big"));
             await write.CommitAsync(ct);
         }
         var first = WalRestarts();
@@ -197,10 +205,9 @@ public sealed class DatabaseTests : IDisposable
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
     }
 
-    private async Task<(Database Database, long FeedId)> DatabaseWithOneFeedAsync(CancellationToken ct)
+    private async Task<(Database Database, long FeedId)> DatabaseWithOneFeedAsync(CancellationToken ct, StorageProvider provider = StorageProvider.Sqlite)
     {
-        var database = new Database(DbPath);
-        await database.MigrateAsync(ct);
+        var database = await TestDatabases.CreateAsync(provider, _directory);
         var feeds = new FeedStore(database);
         await feeds.SyncAsync([new FeedDefinition("x", new Uri("https://example.com/x"), null, [])], DateTimeOffset.UtcNow, ct);
         return (database, Assert.Single(await feeds.GetAllAsync(ct)).Id);
@@ -209,11 +216,11 @@ public sealed class DatabaseTests : IDisposable
     private static EntryStore.EncodedEntry Encode(string id, string? content = null) =>
         EntryStore.Encode("id:" + id, new ParsedEntry { Id = id, Content = content }, DateTimeOffset.UtcNow, storeHtml: false);
 
-    [Fact]
-    public async Task AFeedRemovedFromConfigIsDisabledButKeepsItsEntries()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AFeedRemovedFromConfigIsDisabledButKeepsItsEntries(StorageProvider provider)
     {
-        var database = new Database(DbPath);
-        await database.MigrateAsync(TestContext.Current.CancellationToken);
+        using var database = await TestDatabases.CreateAsync(provider, _directory);
         var feeds = new FeedStore(database);
         var now = DateTimeOffset.UtcNow;
         await feeds.SyncAsync([

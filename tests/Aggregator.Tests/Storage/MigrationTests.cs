@@ -20,16 +20,30 @@ public sealed class MigrationTests
         ["0006_entry_language_and_search.sql"] = "832e3bf32cfdbae1bfcabf48c2b56d56dc9a1f09eb4db05063b0b1c6d0894d55",
         ["0007_feed_problems.sql"] = "612cbbcb6b15cfbada88128918a32b1518c088d34f05cebc8b07d0b8d98fbcf5",
         ["0008_operations.sql"] = "abd06a1d4758b758b3a53ff8d69bf9af1ddcda0cbedc80c696c833eec46e1b1d",
+        ["0010_cluster.sql"] = "a320fad015e0fa75171064564adac303f74f8476db8ac32a3d70cc3342351c01",
+        ["0011_cluster_scheduler.sql"] = "bd2028b70dfae1f55064d6fd69e0d7334a9f1d55d5793524d62494bad31e9689",
+        // PostgreSQL's twins (schema_version records each number run; an edited one would not run again either).
+        ["postgres/0001_initial.sql"] = "ca130cac4b9e3b30e613071bdc491d2305085ef4f0fcb0ca1b897eef37725bc4",
+        ["postgres/0002_search_index.sql"] = "48f8773c37c292061d32982133c63a17240e2c018ed82faceedd5a2f49530098",
+        ["postgres/0003_digests.sql"] = "06974869c8ffeafd2ed3e71d71e66898907031d599fd32e5a91d6739b65374f3",
+        ["postgres/0004_enclosures.sql"] = "b4fb4c68ae6fa102b2283060dc573544535348b89646e8358e9a36de0dbf104a",
+        ["postgres/0005_entry_dates.sql"] = "3bbeb6a49d0d81333a4b87a54e999f864738da9bab27bd5600bcc2a0774436f2",
+        ["postgres/0006_entry_language_and_search.sql"] = "a694b1c92e865f2de5b258e85d05798822b1b5292d07781d17f9d399ba6dfabe",
+        ["postgres/0007_feed_problems.sql"] = "c02f6af985caa6ec38c3393f9f6ba2630f93149c147bb73cb406ad67366b8b32",
+        ["postgres/0008_operations.sql"] = "08a61202a3922a208d5048dc40c40ece42098727011684bd4eb4183f03955eac",
+        ["postgres/0010_cluster.sql"] = "93031c65a21f371e536256e8035ac547cf0caafa5a953118986f15e2fcd2f23a",
+        ["postgres/0011_cluster_scheduler.sql"] = "4a526a9e9b9ee801aa97635808a16a03bfd30eb4dec729dc2412c91bdaa6bb8b",
     };
 
     private const string Prefix = "Aggregator.Storage.Migrations.";
 
-    /// <summary>The migrations as the build embeds them (what ships), by file name, with their SHA-256.</summary>
+    /// <summary>The migrations as the build embeds them (what ships), by file name (postgres/NNNN_x.sql for
+    /// PostgreSQL's), with their SHA-256.</summary>
     private static Dictionary<string, string> Embedded()
     {
         var assembly = typeof(Database).Assembly;
         return assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).ToDictionary(
-            n => n[Prefix.Length..],
+            n => n[Prefix.Length..].Replace("postgres.", "postgres/", StringComparison.Ordinal),
             n =>
             {
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
@@ -56,10 +70,13 @@ public sealed class MigrationTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
-    [Fact]
-    public void MigrationsAreNumberedFilesThatRunInOrder()
+    [Theory]
+    [InlineData("")]
+    [InlineData("postgres/")]
+    public void MigrationsAreNumberedFilesThatRunInOrder(string folder)
     {
-        var numbers = Embedded().Keys.Select(f => int.Parse(f.AsSpan(0, f.IndexOf('_', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var numbers = Embedded().Keys.Where(f => f.StartsWith(folder, StringComparison.Ordinal) && !f[folder.Length..].Contains('/', StringComparison.Ordinal))
+            .Select(f => int.Parse(f.AsSpan(folder.Length, f.IndexOf('_', StringComparison.Ordinal) - folder.Length), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(numbers.Count, numbers.Distinct().Count()); // two files with one number: one of them would never run
         Assert.Equal(numbers.Max(), Database.SchemaVersion);
     }

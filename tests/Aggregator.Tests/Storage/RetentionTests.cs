@@ -13,7 +13,7 @@ public sealed class RetentionTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("aggregator-retention-").FullName;
     private readonly Database _database;
 
-    public RetentionTests() => _database = new Database(Path.Combine(_directory, "aggregator.db"));
+    public RetentionTests() => _database = new SqliteDatabase(Path.Combine(_directory, "aggregator.db"));
 
     public void Dispose()
     {
@@ -29,7 +29,7 @@ public sealed class RetentionTests : IDisposable
         await using (var write = await _database.BeginWriteAsync(ct))
         {
             var entry = new ParsedEntry { Id = title, Title = title, Summary = "Iran and Russia" };
-            var entryId = EntryStore.Insert(write, feedId, EntryStore.Encode("id:" + title, entry, at, storeHtml: false))!.Value;
+            var entryId = (await EntryStore.InsertAsync(write, feedId, EntryStore.Encode("id:" + title, entry, at, storeHtml: false)))!.Value;
             if (matchedBy is not null)
             {
                 matchId = (await new MatchStore().InsertAsync(write, entryId, matchedBy, ["Iran"], at, duplicateOf))!.Value;

@@ -1,6 +1,7 @@
 using Aggregator.Parsing;
 using Aggregator.Rules;
 using Aggregator.Storage;
+using Aggregator.Tests.Support;
 using Dapper;
 
 namespace Aggregator.Tests.Storage;
@@ -10,11 +11,11 @@ public sealed class SearchIndexTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("aggregator-fts-").FullName;
 
-    [Fact]
-    public async Task SearchingThroughTheIndexFindsExactlyWhatAFullScanFinds()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task SearchingThroughTheIndexFindsExactlyWhatAFullScanFinds(StorageProvider provider)
     {
-        var database = new Database(Path.Combine(_directory, "a.db"));
-        await database.MigrateAsync(TestContext.Current.CancellationToken);
+        using var database = await TestDatabases.CreateAsync(provider, _directory);
         var feeds = new FeedStore(database);
         await feeds.SyncAsync([new FeedDefinition("x", new Uri("https://example.com/x"), null, [])], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
         var feed = (await feeds.GetAllAsync(TestContext.Current.CancellationToken))[0];
@@ -29,7 +30,7 @@ public sealed class SearchIndexTests : IDisposable
             for (var i = 0; i < 400; i++)
             {
                 var entry = new ParsedEntry { Id = $"e{i}", Title = Text(random.Next(0, 5)), Summary = Text(random.Next(0, 10)), Content = random.Next(3) == 0 ? Text(20) : null };
-                EntryStore.Insert(write, feed.Id, EntryStore.Encode($"id:e{i}", entry, DateTimeOffset.UtcNow, storeHtml: false));
+                await EntryStore.InsertAsync(write, feed.Id, EntryStore.Encode($"id:e{i}", entry, DateTimeOffset.UtcNow, storeHtml: false));
             }
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
@@ -77,7 +78,7 @@ public sealed class SearchIndexTests : IDisposable
                 """);
         }
 
-        var database = new Database(path);
+        var database = new SqliteDatabase(path);
         await database.MigrateAsync(TestContext.Current.CancellationToken);
         var entries = new EntryStore(database);
         Assert.Equal(2, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
@@ -89,7 +90,7 @@ public sealed class SearchIndexTests : IDisposable
 
         await using (var write = await database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
-            EntryStore.Insert(write, 1, EntryStore.Encode("c", new ParsedEntry { Title = "Новости", Language = "ru-RU" }, DateTimeOffset.UtcNow, storeHtml: false));
+            await EntryStore.InsertAsync(write, 1, EntryStore.Encode("c", new ParsedEntry { Title = "Новости", Language = "ru-RU" }, DateTimeOffset.UtcNow, storeHtml: false));
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
         var languages = new List<(string? Title, bool Russian)>();

@@ -11,7 +11,7 @@ public sealed class ViewsTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("aggregator-views-").FullName;
     private readonly Database _database;
 
-    public ViewsTests() => _database = new Database(Path.Combine(_directory, "aggregator.db"));
+    public ViewsTests() => _database = new SqliteDatabase(Path.Combine(_directory, "aggregator.db"));
 
     public void Dispose()
     {
@@ -28,11 +28,11 @@ public sealed class ViewsTests : IDisposable
         var ids = (await feeds.GetAllAsync(ct)).ToDictionary(f => f.Name, f => f.Id);
         await using (var write = await _database.BeginWriteAsync(ct))
         {
-            FeedStore.RecordCheck(write, new FeedCheck { FeedId = ids["Alpha"], CheckedAt = now, NextCheckAt = now.AddMinutes(15), Succeeded = true, Status = 200 });
-            FeedStore.RecordCheck(write, new FeedCheck { FeedId = ids["Beta"], CheckedAt = now, NextCheckAt = now.AddHours(1), Succeeded = false, Status = 503, Error = "HTTP 503", RetryAfter = now.AddHours(1) });
-            var first = EntryStore.Insert(write, ids["Alpha"], EntryStore.Encode("id:1", new ParsedEntry { Id = "1", Title = "Iran and Russia", Link = "https://example.org/1" }, now, false))!.Value;
-            var second = EntryStore.Insert(write, ids["Alpha"], EntryStore.Encode("id:2", new ParsedEntry { Id = "2", Title = "Iran and Russia again", Link = "https://example.org/1" }, now, false))!.Value;
-            var old = EntryStore.Insert(write, ids["Alpha"], EntryStore.Encode("id:3", new ParsedEntry { Id = "3", Title = "Last month" }, now.AddDays(-30), false))!.Value;
+            await FeedStore.RecordCheckAsync(write, new FeedCheck { FeedId = ids["Alpha"], CheckedAt = now, NextCheckAt = now.AddMinutes(15), Succeeded = true, Status = 200 });
+            await FeedStore.RecordCheckAsync(write, new FeedCheck { FeedId = ids["Beta"], CheckedAt = now, NextCheckAt = now.AddHours(1), Succeeded = false, Status = 503, Error = "HTTP 503", RetryAfter = now.AddHours(1) });
+            var first = (await EntryStore.InsertAsync(write, ids["Alpha"], EntryStore.Encode("id:1", new ParsedEntry { Id = "1", Title = "Iran and Russia", Link = "https://example.org/1" }, now, false)))!.Value;
+            var second = (await EntryStore.InsertAsync(write, ids["Alpha"], EntryStore.Encode("id:2", new ParsedEntry { Id = "2", Title = "Iran and Russia again", Link = "https://example.org/1" }, now, false)))!.Value;
+            var old = (await EntryStore.InsertAsync(write, ids["Alpha"], EntryStore.Encode("id:3", new ParsedEntry { Id = "3", Title = "Last month" }, now.AddDays(-30), false)))!.Value;
             var match = (await new MatchStore().InsertAsync(write, first, "iran", ["Iran"], now))!.Value;
             await new MatchStore().InsertAsync(write, second, "iran", ["Iran"], now, duplicateOf: match);
             await new OutboxStore(_database).InsertAsync(write, "dlv-1", match, "ops", "{}", now, now, null);

@@ -1,0 +1,2 @@
+-- Quartz's clustered job store lives on PostgreSQL only (postgres/0011_cluster_scheduler.sql): on SQLite one process
+-- runs everything and its scheduler is in memory. This number exists here so that both engines share one sequence.
