@@ -227,6 +227,7 @@ public sealed class FeedStore(Database database)
             check.Status,
             Error = PostgresText.Clean(Bounded(check.Error)),
             check.Gone,
+            check.RetryAfter,
             Etag = PostgresText.Clean(check.Etag),
             LastModified = PostgresText.Clean(check.LastModified),
             check.NewValidators,
