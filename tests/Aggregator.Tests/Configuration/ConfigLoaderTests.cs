@@ -128,7 +128,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         _root.WriteFeeds("""{ "feeds": [ { "name": "ISW", "url": "https://example.com/" } ] }""");
         _root.WriteRules("""{ "rules": [ { "name": "daily", "query": "iran", "digest": "1d" } ] }""");
-        Assert.Equal(TimeSpan.FromDays(1), Assert.Single(Load().Rules).Digest);
+        Assert.Equal(TimeSpan.FromDays(1), Assert.Single(Load().Rules).Digest?.Every);
 
         _root.WriteRules("""
             { "rules": [
