@@ -26,8 +26,6 @@ public sealed class DigestSchedule
     /// <summary>The Quartz cron expression of a local schedule ("daily 08:00" is "0 0 8 ? * *"); null for a fixed period.</summary>
     public string? Cron { get; }
 
-    public static DigestSchedule Fixed(TimeSpan every) => new(every.ToString(), every, null);
-
     /// <param name="fixedPeriod">How the caller reads "1h": the Duration rules live above this folder.</param>
     /// <returns>Null when the text is none of the forms; <paramref name="problem"/> then says what is wrong with a cron.</returns>
     public static DigestSchedule? Parse(string text, Func<string, TimeSpan?> fixedPeriod, out string? problem)
@@ -53,6 +51,7 @@ public sealed class DigestSchedule
             try
             {
                 var expression = new CronExpression(trimmed, TimeZoneInfo.Utc);
+                // The real clock, not the service's: only to refuse an expression whose every firing is past.
                 if (expression.GetNextValidTimeAfter(DateTimeOffset.UtcNow) is null)
                 {
                     problem = $"the cron expression \"{trimmed}\" never fires again";
