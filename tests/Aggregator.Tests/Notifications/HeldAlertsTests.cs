@@ -140,6 +140,26 @@ public sealed class HeldAlertsTests : IAsyncLifetime
         Assert.Equal(0, (await host.DrainAsync()).Delivered); // sent once
     }
 
+    [Fact]
+    public async Task ABatchHeldByTheLimitThatFallsDueInQuietHoursWaitsForTheirEnd()
+    {
+        var host = await StartAsync("""
+            { "rules": [ { "name": "r", "query": "Hezbollah", "limit": "1/h", "quietHours": "22:00-07:00", "timeZone": "Europe/London" } ] }
+            """);
+        _time.SetUtcNow(At("2026-11-23T21:30:00Z"));
+        Serve("Hezbollah one", "Hezbollah two", "Hezbollah three");
+        Assert.Equal(1, (await host.PollAsync()).Drain.Delivered);
+        // Held by the limit (window 21:00-22:00), due when quiet hours end rather than at 22:00 inside them.
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM outbox WHERE held = 'limit' AND next_attempt_at = '2026-11-24T07:00:00Z'"));
+
+        _time.SetUtcNow(At("2026-11-23T22:00:00Z"));
+        Assert.Equal(0, (await host.DrainAsync()).Delivered);
+        _time.SetUtcNow(At("2026-11-24T07:00:00Z"));
+        Assert.Equal(2, (await host.DrainAsync()).Delivered);
+        Assert.Equal(2, _webhook.Requests.Count);
+        Assert.Equal("limit", _webhook.Requests[^1].Json().GetProperty("digest").GetProperty("held").GetString());
+    }
+
     [Theory]
     // Saturday before the March change: 08:00 GMT, then Sunday 08:00 BST (07:00Z), then Monday 08:00 BST.
     [InlineData("2026-03-28T10:00:00Z", "2026-03-28T08:00:00Z", "2026-03-29T07:00:00Z", "2026-03-30T07:00:00Z")]
