@@ -3,7 +3,12 @@
 # (a threaded Python HTTP server) or SMTP (aiosmtpd writing a maildir).
 # Cycle 1 polls one feed of N matching items with the receiver down, so every alert waits in the
 # outbox; cycle 2 runs with the receiver up and only delivers (the feed answers 304). Prints cycle 2's
-# wall time and deliveries per second, and checks that the receiver got each delivery id once.
+# wall time and deliveries per second, and checks that the receiver got each delivery id once; also cycle 1's
+# wall time (fetch, parse, store and queue N matches).
+# The rule has "limit": "none" (LIMIT=none), so that all N go out one by one: the default flood guard (20/h)
+# would send 20 and hold the rest for one digest at the end of the hour. LIMIT=default leaves the key out
+# (the rule gets the default, and cycle 1 counts every alert); LIMIT= (empty) leaves it out for a build
+# older than the flood guard.
 #   bench/delivery.sh [N] [CONCURRENCY] [webhook|smtp]
 set -euo pipefail
 n=${1:-10000}; concurrency=${2:-1}; kind=${3:-webhook}
@@ -23,7 +28,9 @@ open(path, "w").write(f"<rss version='2.0'><channel><title>Bench</title>{items}<
 PYEOF
 $PY -m http.server "$feed_port" --bind 127.0.0.1 --directory "$work/www" >/dev/null 2>&1 &
 echo "{ \"feeds\": [ { \"name\": \"bench\", \"url\": \"http://127.0.0.1:$feed_port/feed.xml\" } ] }" > "$work/config/feeds.json"
-echo '{ "rules": [ { "name": "bench", "query": "Hezbollah" } ] }' > "$work/config/rules.json"
+limit=${LIMIT-none}
+if [ -z "$limit" ] || [ "$limit" = default ]; then limit_key=""; else limit_key=", \"limit\": \"$limit\""; fi
+echo "{ \"rules\": [ { \"name\": \"bench\", \"query\": \"Hezbollah\"$limit_key } ] }" > "$work/config/rules.json"
 if [ "$kind" = smtp ]; then
   notifier="{ \"Type\": \"smtp\", \"Host\": \"127.0.0.1\", \"Port\": $receiver_port, \"Security\": \"none\", \"From\": \"a@example.invalid\", \"To\": [\"b@example.invalid\"] }"
 else
@@ -36,7 +43,10 @@ cat > "$work/appsettings.json" <<EOF2
   "Logging": { "LogLevel": { "Default": "Error" } } }
 EOF2
 sleep 0.5
+queue_start=$(date +%s.%N)
 "$out/aggregator" poll --contentRoot "$work" | tail -1      # receiver down: everything waits in the outbox
+queue_end=$(date +%s.%N)
+$PY -c "import sys; print(f'cycle 1 (queue {sys.argv[3]} matches, receiver down): {float(sys.argv[2])-float(sys.argv[1]):.2f} s')" "$queue_start" "$queue_end" "$n"
 sleep 1.2
 
 if [ "$kind" = smtp ]; then

@@ -12,7 +12,7 @@ public static class ConfigLoader
     public const string RulesFile = "rules.json";
 
     private static readonly string[] FeedKeys = ["name", "url", "interval", "tags"];
-    private static readonly string[] RuleKeys = ["name", "query", "exclude", "feeds", "notify", "digest"];
+    private static readonly string[] RuleKeys = ["name", "query", "exclude", "feeds", "notify", "digest", "limit", "quietHours", "timeZone", "urgent"];
     private static readonly string[] RulesFileKeys = ["rules", "terms"];
 
     private static readonly JsonDocumentOptions JsonOptions = new()
@@ -156,13 +156,40 @@ public static class ConfigLoader
         var exclude = CompileQuery(item, "exclude", where, terms, errors, required: false);
         var feeds = StringList(item, "feeds", where, errors);
         var notify = StringList(item, "notify", where, errors);
-        TimeSpan? digest = null;
+        DigestSchedule? digest = null;
         if (item.TryGetProperty("digest", out var digestElement))
         {
-            if (digestElement.ValueKind == JsonValueKind.String && Duration.TryParse(digestElement.GetString(), out var period) && period <= TimeSpan.FromDays(7))
-                digest = period;
-            else
-                errors.Add($"{where}: \"digest\" must be {Duration.Hint} (at most 7d), the period whose matches go out in one message; got {digestElement.GetRawText()}");
+            string? problem = null;
+            if (digestElement.ValueKind == JsonValueKind.String)
+                digest = DigestSchedule.Parse(digestElement.GetString()!,
+                    text => Duration.TryParse(text, out var period) && period <= TimeSpan.FromDays(7) ? period : null, out problem);
+            if (digest is null)
+                errors.Add($"{where}: \"digest\" must be {DigestSchedule.Hint}; got {digestElement.GetRawText()}" + (problem is null ? "" : $", and {problem}"));
+        }
+        var limit = AlertLimit.Default;
+        if (item.TryGetProperty("limit", out var limitElement))
+        {
+            var text = limitElement.ValueKind == JsonValueKind.String ? limitElement.GetString()!.Trim() : null;
+            if (string.Equals(text, "none", StringComparison.OrdinalIgnoreCase)) limit = null;
+            else if (!AlertLimit.TryParse(text, out limit))
+                errors.Add($"{where}: \"limit\" must be {AlertLimit.Hint}; got {limitElement.GetRawText()}");
+        }
+        QuietHours? quietHours = null;
+        if (item.TryGetProperty("quietHours", out var quietElement)
+            && !(quietElement.ValueKind == JsonValueKind.String && QuietHours.TryParse(quietElement.GetString(), out quietHours)))
+            errors.Add($"{where}: \"quietHours\" must be {QuietHours.Hint}; got {quietElement.GetRawText()}");
+        TimeZoneInfo? zone = null;
+        if (item.TryGetProperty("timeZone", out var zoneElement))
+        {
+            var zoneName = zoneElement.ValueKind == JsonValueKind.String ? zoneElement.GetString() : null;
+            zone = LocalClock.FindZone(zoneName);
+            if (zone is null) errors.Add($"{where}: {ZoneProblem("\"timeZone\"", zoneName ?? zoneElement.GetRawText())}");
+        }
+        var urgent = false;
+        if (item.TryGetProperty("urgent", out var urgentElement))
+        {
+            if (urgentElement.ValueKind is JsonValueKind.True or JsonValueKind.False) urgent = urgentElement.GetBoolean();
+            else errors.Add($"{where}: \"urgent\" must be true or false (true: alerts go out during quiet hours too); got {urgentElement.GetRawText()}");
         }
         if (name is null || query is null) return;
         if (rules.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
@@ -170,7 +197,18 @@ public static class ConfigLoader
             errors.Add($"{where}: another rule is already named \"{name}\"; names must be unique");
             return;
         }
-        rules.Add(new Rule(name, query, exclude, [.. feeds.Select(FeedScope.Parse)], notify, digest));
+        rules.Add(new Rule(name, query, exclude, [.. feeds.Select(FeedScope.Parse)], notify, digest)
+        {
+            Limit = limit, QuietHours = quietHours, TimeZone = zone, Urgent = urgent,
+        });
+    }
+
+    /// <summary>One sentence for a time zone name that is not known here, with the nearest known one when it looks like a typo.</summary>
+    /// <param name="key">The setting as the message names it.</param>
+    public static string ZoneProblem(string key, string name)
+    {
+        var nearest = Spelling.Nearest(name, TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id));
+        return $"{key} \"{name}\" is not a time zone known here; write {LocalClock.ZoneHint}" + (nearest is null ? "" : $" (did you mean \"{nearest}\"?)");
     }
 
     private static Query? CompileQuery(JsonElement item, string key, string where, TermLists terms, List<string> errors, bool required)

@@ -4,7 +4,9 @@ using System.Text;
 namespace Aggregator.Notifications;
 
 /// <summary>The matches of one digest rule in one period, sent through one notifier as one message.</summary>
-public sealed record Digest(string DeliveryId, string Notifier, DigestPeriod Period, IReadOnlyList<Alert> Alerts)
+/// <param name="Held">Why these alerts were held (<see cref="DeliveryTiming.HeldByLimit"/> or
+/// <see cref="DeliveryTiming.HeldByQuietHours"/>); null for a digest rule's period.</param>
+public sealed record Digest(string DeliveryId, string Notifier, DigestPeriod Period, IReadOnlyList<Alert> Alerts, string? Held = null)
 {
     public string Rule => Period.Rule;
 
@@ -16,6 +18,15 @@ public sealed record Digest(string DeliveryId, string Notifier, DigestPeriod Per
         return "digest-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
     }
 
+    /// <summary>"14 more matches for iran-russia" for alerts the flood guard held (the first ones went out alone),
+    /// "3 matches during quiet hours" for quiet hours, "3 matches" for a digest rule; then the period.</summary>
     public string Summary =>
-        $"{Alerts.Count} {(Alerts.Count == 1 ? "match" : "matches")}, {AlertText.Date(Period.Start)} to {AlertText.Date(Period.End)}";
+        Held switch
+        {
+            DeliveryTiming.HeldByLimit => $"{Alerts.Count} more {Matches} for {AlertText.OneLine(Rule)} (over its limit)",
+            DeliveryTiming.HeldByQuietHours => $"{Alerts.Count} {Matches} during quiet hours",
+            _ => $"{Alerts.Count} {Matches}",
+        } + $", {AlertText.Date(Period.Start)} to {AlertText.Date(Period.End)}";
+
+    private string Matches => Alerts.Count == 1 ? "match" : "matches";
 }

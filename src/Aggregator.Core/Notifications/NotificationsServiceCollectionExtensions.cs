@@ -40,6 +40,7 @@ public static class NotificationsServiceCollectionExtensions
             var factory = provider.GetRequiredService<NotifierFactory>();
             return new NotifierRegistry(Configured(configuration).ToDictionary(n => n.Key, n => (Func<INotifier>)(() => factory.Create(n.Key, n.Value))));
         });
+        services.TryAddSingleton(_ => new DeliveryTiming(Configured(configuration), TimeZoneInfo.Local));
         services.AddMonitoring();
         services.AddSingleton<OutboxDispatcher>();
         return services;

@@ -81,6 +81,11 @@ public sealed class NotifierFactory(
         if (type != "console" && (options.Timeout <= TimeSpan.Zero || options.Timeout > MaxTimeout))
             errors.Add($"{key}:Timeout is {options.Timeout}; it must be positive and at most 10 minutes, e.g. \"30s\" or \"00:00:30\"");
 
+        if (options.QuietHours is not null && !Rules.QuietHours.TryParse(options.QuietHours, out _))
+            errors.Add($"{key}:QuietHours '{options.QuietHours}' is not {Rules.QuietHours.Hint}");
+        if (options.TimeZone is not null && Rules.LocalClock.FindZone(options.TimeZone) is null)
+            errors.Add($"{key}:TimeZone '{options.TimeZone}' is not a time zone known here; write {Rules.LocalClock.ZoneHint}");
+
         if (type == "smtp")
             ValidateSmtp(key, options, errors, checkSecrets);
         else if (type == "webhook")

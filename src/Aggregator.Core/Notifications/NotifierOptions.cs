@@ -28,4 +28,12 @@ public sealed class NotifierOptions
     public string Format { get; set; } = "generic";
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>"22:00-07:00": local hours in which this notifier's alerts are held, to go out as one digest when they
+    /// end; a rule's "quietHours" wins over it. None when unset.</summary>
+    public string? QuietHours { get; set; }
+
+    /// <summary>IANA zone ("Europe/London") of QuietHours and of local digest schedules for rules without "timeZone";
+    /// the machine's zone when unset.</summary>
+    public string? TimeZone { get; set; }
 }

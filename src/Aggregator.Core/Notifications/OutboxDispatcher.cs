@@ -175,7 +175,7 @@ public sealed partial class OutboxDispatcher(
                 outcome = period is null
                     ? await notifier.SendAsync(AlertJson.Deserialize(first.Payload), cancellationToken)
                     : await notifier.SendDigestAsync(new Digest(deliveryId, delivery.Notifier, period,
-                        [.. delivery.Rows.Select(r => AlertJson.Deserialize(r.Payload))]), cancellationToken);
+                        [.. delivery.Rows.Select(r => AlertJson.Deserialize(r.Payload))], first.Held), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -84,6 +84,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         json.WriteString("start", AlertText.IsoDate(digest.Period.Start));
         json.WriteString("end", AlertText.IsoDate(digest.Period.End));
         json.WriteNumber("count", digest.Alerts.Count);
+        if (digest.Held is not null) json.WriteString("held", digest.Held);
         json.WriteEndObject();
         json.WriteStartArray("alerts");
         foreach (var alert in digest.Alerts)

@@ -20,6 +20,7 @@ public sealed partial class FeedRefresher(
     Database database,
     MatchStore matches,
     OutboxStore outbox,
+    DeliveryTiming timing,
     ConfigFiles config,
     IOptions<StorageOptions> storage,
     IOptions<PollingOptions> polling,
@@ -194,11 +195,12 @@ public sealed partial class FeedRefresher(
                 duplicates++;
                 continue;
             }
-            var digest = rule.Digest is { } period ? DigestPeriod.Containing(rule.Name, period, now) : null;
             foreach (var notifier in rule.Notify.Count > 0 ? rule.Notify : config.NotifierNames)
             {
                 var alert = Alert.For(entry, key, feed.Name, feed.Url, rule.Name, notifier, hit.Terms, now);
-                await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, digest?.End ?? now, digest?.Key);
+                var queued = await timing.DecideAsync(write, rule, notifier, now);
+                await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, queued.Due,
+                    queued.DigestKey, queued.Held);
                 alerts++;
             }
         }

@@ -15,4 +15,7 @@ public sealed class OutboxRow
     public DateTimeOffset? DeliveredAt { get; set; }
     /// <summary>For a digest rule: the period and rule this row is sent with ("START/END RULE"); null otherwise.</summary>
     public string? DigestKey { get; set; }
+    /// <summary>Why an alert is held for a digest it would not otherwise be in: "limit" (the rule's flood guard) or
+    /// "quiet" (quiet hours); null otherwise.</summary>
+    public string? Held { get; set; }
 }

@@ -6,20 +6,20 @@ namespace Aggregator.Storage;
 public sealed class OutboxStore(Database database)
 {
     private const string Insert = """
-        INSERT INTO outbox (id, match_id, notifier, payload, status, attempts, next_attempt_at, created_at, digest_key)
-        VALUES (@Id, @MatchId, @Notifier, @Payload, 'pending', 0, @Due, @Now, @DigestKey)
+        INSERT INTO outbox (id, match_id, notifier, payload, status, attempts, next_attempt_at, created_at, digest_key, held)
+        VALUES (@Id, @MatchId, @Notifier, @Payload, 'pending', 0, @Due, @Now, @DigestKey, @Held)
         ON CONFLICT (match_id, notifier) DO NOTHING
         """;
 
     /// <summary>Queues a delivery inside the transaction that stores its entry and match: due now, or for a
     /// digest rule at the end of its period (<paramref name="due"/>), grouped with the period's other rows by
-    /// <paramref name="digestKey"/>.</summary>
+    /// <paramref name="digestKey"/>; so too an alert held by the flood guard or quiet hours (<paramref name="held"/>).</summary>
     public Task InsertAsync(WriteScope write, string id, long matchId, string notifier, string payload, DateTimeOffset now,
-        DateTimeOffset due, string? digestKey) =>
+        DateTimeOffset due, string? digestKey, string? held = null) =>
         write.Connection.ExecuteAsync(Insert, new
         {
             Id = id, MatchId = matchId, Notifier = notifier, Payload = new JsonText(payload), Now = now,
-            Due = due, DigestKey = write.Provider == StorageProvider.Postgres ? PostgresText.Clean(digestKey) : digestKey,
+            Due = due, DigestKey = write.Provider == StorageProvider.Postgres ? PostgresText.Clean(digestKey) : digestKey, Held = held,
         }, write.Transaction);
 
     private const string SelectDigest = """
@@ -182,17 +182,21 @@ public sealed class OutboxStore(Database database)
         return (await connection.QueryAsync<OutboxRow>(SelectList, new { FailedOnly = failedOnly, Limit = limit })).AsList();
     }
 
+    // Only dead rows and rows waiting for a retry after a failure: a pending row never tried is an open digest or a
+    // held alert (or one about to go out), and sending it now would send a digest before its period ends. A digest
+    // row is tried only once its period has ended, so one that failed may go at once.
     private const string Requeue = """
         UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = @Now
-        WHERE status <> 'delivered' AND (@Id IS NULL OR id = @Id)
+        WHERE (status = 'dead' OR (status = 'pending' AND attempts > 0)) AND (@Id IS NULL OR id = @Id)
         """;
 
     private const string RequeuePostgres = """
         UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = @Now, claimed_by = NULL, claim_until = NULL
-        WHERE status <> 'delivered' AND (@Id IS NULL OR id = @Id)
+        WHERE (status = 'dead' OR (status = 'pending' AND attempts > 0)) AND (@Id IS NULL OR id = @Id)
         """;
 
-    /// <summary>Puts a dead or waiting delivery (or all of them, when id is null) back to be sent now.</summary>
+    /// <summary>Puts a dead delivery, or one waiting for a retry after a failure (or all of them, when id is null), back
+    /// to be sent now. Open digests and held alerts are left to their time.</summary>
     /// <returns>How many were requeued.</returns>
     public Task<int> RequeueAsync(string? id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WriteAsync(database.Provider == StorageProvider.Postgres ? RequeuePostgres : Requeue, new { Id = id, Now = now }, cancellationToken);

@@ -18,19 +18,21 @@ internal static class OutboxCommand
             foreach (var row in rows)
             {
                 if (parse.GetValue(json))
-                    JsonLines.Write(new { row.Id, row.Notifier, row.Status, row.Attempts, row.NextAttemptAt, row.LastError, row.CreatedAt, row.DeliveredAt, row.DigestKey });
+                    JsonLines.Write(new { row.Id, row.Notifier, row.Status, row.Attempts, row.NextAttemptAt, row.LastError, row.CreatedAt, row.DeliveredAt, row.DigestKey, row.Held });
                 else
                     Console.WriteLine($"{row.Id}  {row.Notifier,-10} {row.Status,-9} attempts {row.Attempts}  created {row.CreatedAt:yyyy-MM-dd HH:mm}Z" +
                         (row.Status == OutboxStatus.Pending ? $"  next {row.NextAttemptAt:yyyy-MM-dd HH:mm}Z" : "") +
                         (row.DigestKey is null ? "" : $"{Environment.NewLine}    digest: {row.DigestKey}") +
+                        (row.Held is null || row.Status != OutboxStatus.Pending ? "" : $"{Environment.NewLine}    held: {Held(row.Held)} until {row.NextAttemptAt:yyyy-MM-dd HH:mm}Z, then sent in one digest") +
                         (row.LastError is null ? "" : $"{Environment.NewLine}    last error: {row.LastError}"));
             }
             return ExitCodes.Ok;
         }));
 
         var id = new Argument<string?>("id") { Description = "The delivery id to requeue", Arity = ArgumentArity.ZeroOrOne };
-        var all = new Option<bool>("--all") { Description = "Requeue every undelivered delivery" };
-        var retry = new Command("retry", "Send a dead or waiting delivery again now") { id, all };
+        var all = new Option<bool>("--all") { Description = "Requeue every dead delivery and every one waiting for a retry" };
+        var retry = new Command("retry", "Send a dead delivery, or one waiting for a retry after a failure, again now " +
+            "(open digests and held alerts keep their time)") { id, all };
         retry.SetAction(async (parse, cancellationToken) =>
         {
             var target = parse.GetValue(id);
@@ -42,11 +44,18 @@ internal static class OutboxCommand
             return await AppHost.RunAsync(parse, CommandKind.Reads, cancellationToken, async host =>
             {
                 var count = await host.Services.GetRequiredService<OutboxStore>().RequeueAsync(target, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
-                Console.WriteLine(count == 0 && target is not null ? $"No undelivered delivery with id {target}." : $"{count} deliveries requeued; they go out on the next poll or service tick.");
+                Console.WriteLine(count == 0 && target is not null ? $"No dead or failed delivery with id {target} (an open digest or a held alert waits for its time)." : $"{count} deliveries requeued; they go out on the next poll or service tick.");
                 return count == 0 && target is not null ? ExitCodes.Failure : ExitCodes.Ok;
             });
         });
         command.Subcommands.Add(retry);
         return command;
     }
+
+    private static string Held(string held) => held switch
+    {
+        "limit" => "over the rule's limit",
+        "quiet" => "quiet hours",
+        _ => held,
+    };
 }

@@ -1,4 +1,5 @@
 using Aggregator.Configuration;
+using Aggregator.Rules;
 using Aggregator.Tests.Support;
 
 namespace Aggregator.Tests.Configuration;
@@ -128,7 +129,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         _root.WriteFeeds("""{ "feeds": [ { "name": "ISW", "url": "https://example.com/" } ] }""");
         _root.WriteRules("""{ "rules": [ { "name": "daily", "query": "iran", "digest": "1d" } ] }""");
-        Assert.Equal(TimeSpan.FromDays(1), Assert.Single(Load().Rules).Digest);
+        Assert.Equal(TimeSpan.FromDays(1), Assert.Single(Load().Rules).Digest?.Every);
 
         _root.WriteRules("""
             { "rules": [
@@ -138,6 +139,50 @@ public sealed class ConfigLoaderTests : IDisposable
         var error = Assert.Single(Fails().Errors);
         Assert.StartsWith("config/rules.json line 2: rule \"daily\": \"digest\" must be a duration like 15m, 2h", error);
         Assert.Contains("\"hourly\"", error);
+    }
+
+    [Fact]
+    public void LimitQuietHoursTimeZoneUrgentAndLocalDigestsAreRead()
+    {
+        _root.WriteFeeds("""{ "feeds": [ { "name": "ISW", "url": "https://example.com/" } ] }""");
+        _root.WriteRules("""
+            { "rules": [
+              { "name": "a", "query": "iran", "limit": "5/h", "quietHours": "22:00-07:00", "timeZone": "Europe/London", "urgent": true },
+              { "name": "b", "query": "iran", "limit": "none", "digest": "weekdays 07:30" },
+              { "name": "c", "query": "iran" }
+            ] }
+            """);
+        var rules = Load().Rules;
+        Assert.Equal(new AlertLimit(5, TimeSpan.FromHours(1)), rules[0].Limit);
+        Assert.Equal(new QuietHours(new TimeOnly(22, 0), new TimeOnly(7, 0)), rules[0].QuietHours);
+        Assert.Equal("Europe/London", rules[0].TimeZone?.Id);
+        Assert.True(rules[0].Urgent);
+        Assert.Null(rules[1].Limit);
+        Assert.Equal("0 30 7 ? * MON-FRI", rules[1].Digest?.Cron);
+        Assert.Equal(AlertLimit.Default, rules[2].Limit); // 20/h
+        Assert.False(rules[2].Urgent);
+    }
+
+    [Theory]
+    [InlineData("\"limit\": \"10/week\"", "\"limit\" must be a count per minute, hour or day like \"10/h\"")]
+    [InlineData("\"limit\": 10", "\"limit\" must be a count per minute, hour or day like \"10/h\"")]
+    [InlineData("\"timeZone\": \"Europe/Lundon\"", "\"timeZone\" \"Europe/Lundon\" is not a time zone known here; write an IANA time zone name like \"Europe/London\" or \"America/New_York\" (did you mean \"Europe/London\"?)")]
+    [InlineData("\"quietHours\": \"22-7\"", "\"quietHours\" must be a range of local times like \"22:00-07:00\"")]
+    [InlineData("\"digest\": \"0 0 25 * * ?\"", "is not a valid Quartz cron expression")]
+    [InlineData("\"urgent\": \"yes\"", "\"urgent\" must be true or false")]
+    public void EachBadDeliverySettingIsOneSentenceNamingItsKey(string setting, string expected)
+    {
+        _root.WriteFeeds("""{ "feeds": [ { "name": "ISW", "url": "https://example.com/" } ] }""");
+        _root.WriteRules($$"""
+            { "rules": [
+              { "name": "iran-russia", "query": "iran", {{setting}} }
+            ] }
+            """);
+        var error = Assert.Single(Fails().Errors);
+        Assert.StartsWith("config/rules.json line 2: rule \"iran-russia\": ", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain(". ", error.TrimEnd('.')); // one sentence
+        Assert.DoesNotContain('\n', error);
     }
 
     public void Dispose() => _root.Dispose();

@@ -86,6 +86,20 @@ public sealed partial class ReadmeSettingsTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    /// <summary>Notifier settings that apply to every type have a row each ("| `Notifiers:NAME:QuietHours` | unset | ..."),
+    /// with the default NotifierOptions has.</summary>
+    [Theory]
+    [InlineData(nameof(NotifierOptions.QuietHours))]
+    [InlineData(nameof(NotifierOptions.TimeZone))]
+    public void TheNotifierTimingSettingsAreInTheReadmeTable(string name)
+    {
+        var row = File.ReadLines(Path.Combine(AggregatorProcess.RepositoryRoot, "README.md"))
+            .SingleOrDefault(l => l.StartsWith($"| `Notifiers:NAME:{name}` | ", StringComparison.Ordinal));
+        Assert.NotNull(row);
+        var documented = Code().Match(row.Split(" | ")[1]) is { Success: true } code ? code.Groups[1].Value : row.Split(" | ")[1].Split(' ')[0];
+        Assert.Equal(Text(typeof(NotifierOptions).GetProperty(name)!.GetValue(new NotifierOptions())), documented);
+    }
+
     [Fact]
     public void TheShippedAppsettingsJsonSetsEverySettingToItsDefault()
     {

@@ -19,6 +19,18 @@ public sealed class NotifierFactoryTests
     private static NotifierOptions Webhook() => new() { Type = "webhook", Url = "https://hooks.example.org/in" };
 
     [Fact]
+    public void QuietHoursAndTimeZoneOfANotifierAreCheckedEachInOneSentence()
+    {
+        Assert.Empty(NotifierFactory.Validate("ops", new NotifierOptions { Type = "console", QuietHours = "22:00-07:00", TimeZone = "Europe/London" }));
+        var errors = NotifierFactory.Validate("ops", new NotifierOptions { Type = "console", QuietHours = "night", TimeZone = "Mars/Olympus" });
+        Assert.Equal(
+        [
+            "Notifiers:ops:QuietHours 'night' is not a range of local times like \"22:00-07:00\" (HH:mm-HH:mm, start and end different)",
+            "Notifiers:ops:TimeZone 'Mars/Olympus' is not a time zone known here; write an IANA time zone name like \"Europe/London\" or \"America/New_York\"",
+        ], errors);
+    }
+
+    [Fact]
     public void ValidSmtpWebhookAndConsoleOptionsHaveNoErrors()
     {
         Assert.Empty(NotifierFactory.Validate("mail", Smtp()));
