@@ -210,7 +210,7 @@ public sealed partial class FeedRefresher(
                 var feeds = sources?.Feeds ?? [];
                 notes.Add(new MatchNote(rule.Name, feed.Name, entry.Title, [], update,
                     sources is null ? null : (feeds.Count > 0 ? feeds[0] : "?", sources.Title),
-                    [.. feeds.Where(f => !string.Equals(f, feed.Name, StringComparison.OrdinalIgnoreCase))]));
+                    [.. feeds.Skip(1).Where(f => !string.Equals(f, feed.Name, StringComparison.OrdinalIgnoreCase))]));
                 continue;
             }
             var digest = rule.Digest is { } period ? DigestPeriod.Containing(rule.Name, period, now) : null;

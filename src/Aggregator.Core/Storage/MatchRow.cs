@@ -12,11 +12,14 @@ public sealed class MatchRow
     public string Feed { get; set; } = "";
     public string? Title { get; set; }
     public string? Link { get; set; }
-    /// <summary>How many times the feed changed the entry's title or text (0: never).</summary>
-    public long Revision { get; set; }
+    /// <summary>When the entry was first stored.</summary>
+    public DateTimeOffset FetchedAt { get; set; }
     public long Deliveries { get; set; }
     public long Delivered { get; set; }
     public long Dead { get; set; }
+
+    /// <summary>Matched after the entry was first stored: the feed changed its title or text, and this rule newly matched.</summary>
+    public bool Update => MatchedAt > FetchedAt;
 
     /// <summary>The match that stands for the story: this one, or the one it duplicates.</summary>
     public long Story => DuplicateOf ?? Id;

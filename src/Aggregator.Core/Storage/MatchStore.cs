@@ -96,8 +96,29 @@ public sealed class MatchStore(Database database)
             g => new StorySources(g.First().Title, [.. g.Select(r => r.Feed).Distinct(StringComparer.OrdinalIgnoreCase)]));
     }
 
+    private const string SelectEntryStories = """
+        SELECT entry_id, COALESCE(duplicate_of, id) AS story, duplicate_of FROM matches WHERE rule = @Rule AND entry_id IN @Entries
+        """;
+
+    private const string SelectEntryStoriesPostgres = """
+        SELECT entry_id, COALESCE(duplicate_of, id) AS story, duplicate_of FROM matches WHERE rule = @Rule AND entry_id = ANY(@Entries)
+        """;
+
+    /// <summary>For entries a rule matched, the story each belongs to: whether its match was a duplicate, and every
+    /// feed the story was seen in, the alerting one first (`rules test`). Entries the rule never matched are left out.</summary>
+    public async Task<IReadOnlyDictionary<long, (bool Duplicate, StorySources Story)>> StoriesOfEntriesAsync(string rule,
+        IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default)
+    {
+        if (entryIds.Count == 0) return new Dictionary<long, (bool, StorySources)>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var sql = database.Provider == StorageProvider.Postgres ? SelectEntryStoriesPostgres : SelectEntryStories;
+        var rows = (await connection.QueryAsync<(long EntryId, long Story, long? DuplicateOf)>(sql, new { Rule = rule, Entries = entryIds.ToArray() })).AsList();
+        var sources = await StorySourcesAsync(connection, rows.Select(r => r.Story).Distinct().ToList());
+        return rows.Where(r => sources.ContainsKey(r.Story)).ToDictionary(r => r.EntryId, r => (r.DuplicateOf is not null, sources[r.Story]));
+    }
+
     private const string SelectRecent = """
-        SELECT m.id, m.rule, m.matched_at, m.duplicate_of, m.entry_id, f.name AS feed, e.title, e.link, e.revision,
+        SELECT m.id, m.rule, m.matched_at, m.duplicate_of, m.entry_id, f.name AS feed, e.title, e.link, e.fetched_at,
                (SELECT count(*) FROM outbox o WHERE o.match_id = m.id) AS deliveries,
                (SELECT count(*) FROM outbox o WHERE o.match_id = m.id AND o.status = 'delivered') AS delivered,
                (SELECT count(*) FROM outbox o WHERE o.match_id = m.id AND o.status = 'dead') AS dead
