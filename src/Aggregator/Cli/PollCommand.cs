@@ -75,7 +75,7 @@ internal static class PollCommand
             }, cancellationToken));
             if (onTerminal)
             {
-                foreach (var report in reports.Where(r => !r.Succeeded || r.NewEntries > 0)) Console.WriteLine(Describe(report, width));
+                foreach (var report in reports.Where(r => !r.Succeeded || r.NewEntries > 0 || r.UpdatedEntries > 0)) Console.WriteLine(Describe(report, width));
             }
 
             var failedCount = reports.Count(r => !r.Succeeded);
