@@ -173,6 +173,22 @@ public abstract class StoryAlertTests(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEntryListedTwiceWithTwoTextsIsNotUpdatedBackAndForthAtEveryPoll()
+    {
+        var host = await StartAsync();
+        Rss.Item[] twice = [new("a1", "Harbour news"), new("a1", "Harbour news, corrected")];
+        _feeds.Serve("/Alpha.xml", Rss.Feed("Alpha", twice));
+        await host.PollAsync();
+        _time.Advance(TimeSpan.FromMinutes(10));
+        _feeds.Serve("/Alpha.xml", Rss.Feed("Alpha", [new("a2", "Weather"), .. twice])); // a new document, not a 304
+        var (reports, _) = await host.PollAsync();
+
+        Assert.Equal((1, 0), (reports.Single(r => r.Feed == "Alpha").NewEntries, reports.Single(r => r.Feed == "Alpha").UpdatedEntries));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT revision FROM entries WHERE guid = 'a1'"));
+        Assert.Equal("Harbour news, corrected", await ScalarAsync<string>("SELECT title FROM entries WHERE guid = 'a1'"));
+    }
+
+    [Fact]
     public async Task AnEntryAlreadyAlertedThatChangesIsNotAlertedAgain()
     {
         var host = await StartAsync();
