@@ -16,6 +16,7 @@ root.Subcommands.Add(FeedsCommand.CreateFeeds());
 root.Subcommands.Add(EntriesCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());
+root.Subcommands.Add(MatchesCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(VacuumCommand.Create());

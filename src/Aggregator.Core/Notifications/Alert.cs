@@ -24,11 +24,15 @@ public sealed record Alert
     public string? SummaryHtml { get; init; }
     public IReadOnlyList<string> MatchedTerms { get; init; } = [];
     public required DateTimeOffset MatchedAt { get; init; }
+    /// <summary>The entry was stored before and the feed has since changed its title or text, which made this rule match
+    /// it: "Updated: " before the title, "update": true in the webhook. Left out of the payload when false.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Update { get; init; }
 
     /// <summary>The alert for one entry, rule and notifier, as it is fixed in the outbox when the match is stored.</summary>
     /// <param name="entryKey">Our dedupe key, the entry's id when the feed gives none.</param>
     public static Alert For(ParsedEntry entry, string entryKey, string feed, string feedUrl, string rule, string notifier,
-        IReadOnlyList<string> terms, DateTimeOffset matchedAt) => new()
+        IReadOnlyList<string> terms, DateTimeOffset matchedAt, bool update = false) => new()
     {
         DeliveryId = Guid.CreateVersion7(matchedAt).ToString(),
         Rule = rule,
@@ -44,5 +48,6 @@ public sealed record Alert
         SummaryHtml = entry.SummaryHtml ?? entry.ContentHtml,
         MatchedTerms = terms,
         MatchedAt = matchedAt,
+        Update = update,
     };
 }

@@ -11,7 +11,9 @@ public static class AlertText
     /// otherwise make every alert a wall of text. The link is one click away.</summary>
     public const int MaxSummaryLength = 4000;
 
-    public static string Title(Alert alert) => OneLine(alert.Title) is { Length: > 0 } title ? title : "(untitled entry)";
+    /// <summary>The title as every format shows it: "Updated: " first when the alert is for a changed entry.</summary>
+    public static string Title(Alert alert) =>
+        (alert.Update ? "Updated: " : "") + (OneLine(alert.Title) is { Length: > 0 } title ? title : "(untitled entry)");
 
     /// <summary>UTC, to the minute: alerts are read by people in several time zones and the feed's own offset is noise.</summary>
     public static string Date(DateTimeOffset value) =>

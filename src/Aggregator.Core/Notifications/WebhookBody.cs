@@ -58,6 +58,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
             json.WriteStringValue(term);
         json.WriteEndArray();
         json.WriteString("matchedAt", AlertText.IsoDate(alert.MatchedAt));
+        json.WriteBoolean("update", alert.Update);
         json.WriteEndObject();
     }
 

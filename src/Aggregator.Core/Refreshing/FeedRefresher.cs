@@ -46,19 +46,22 @@ public sealed partial class FeedRefresher(
         _heldBack.TryGetValue(feed.Id, out var until) && (until > now || !_heldBack.TryRemove(feed.Id, out _));
 
     /// <param name="notModified">Where a 304's check goes, to be written with the cycle's others.</param>
-    public async Task<RefreshReport> RefreshAsync(FeedRow feed, NotModifiedChecks notModified, CancellationToken cancellationToken)
+    /// <param name="dryRun">`poll --dry-run`: fetch, parse and match as usual, then roll the transaction back and record
+    /// nothing (no entries, matches, alerts, fetch state or failure); the report's notes say what would have been sent.</param>
+    public async Task<RefreshReport> RefreshAsync(FeedRow feed, NotModifiedChecks notModified, CancellationToken cancellationToken,
+        bool dryRun = false)
     {
         var report = new RefreshReport(feed.Name, feed.Url);
         var started = time.GetTimestamp();
         try
         {
-            report = await FetchParseAndStoreAsync(feed, report, notModified, cancellationToken);
+            report = await FetchParseAndStoreAsync(feed, report, notModified, dryRun, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var error = $"failed on our side: {ex.GetType().Name}: {ex.Message} (the log has the details)";
             LogCrashed(ex, feed.Name, feed.Id, feed.Url);
-            report = await RecordFailureAsync(feed, report with { Outcome = "internal" }, error, status: null, retryAfter: null, cancellationToken);
+            report = await RecordFailureAsync(feed, report with { Outcome = "internal" }, error, status: null, retryAfter: null, dryRun, cancellationToken);
         }
         var elapsed = time.GetElapsedTime(started);
         metrics.Polled(report.Outcome, report.Bytes, report.NewEntries, report.Matches, report.Alerts, elapsed);
@@ -67,25 +70,25 @@ public sealed partial class FeedRefresher(
     }
 
     private async Task<RefreshReport> FetchParseAndStoreAsync(FeedRow feed, RefreshReport report, NotModifiedChecks notModified,
-        CancellationToken cancellationToken)
+        bool dryRun, CancellationToken cancellationToken)
     {
         var fetch = await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, cancellationToken);
         report = report with { Status = fetch.StatusCode, Elapsed = fetch.Elapsed, Outcome = fetch.FailureKind ?? Code(fetch.StatusCode) };
 
         if (fetch.Outcome == FetchOutcome.Failed)
-            return await RecordFailureAsync(feed, report, fetch.Error!, fetch.StatusCode, fetch.RetryAfter, cancellationToken);
+            return await RecordFailureAsync(feed, report, fetch.Error!, fetch.StatusCode, fetch.RetryAfter, dryRun, cancellationToken);
 
         var now = time.GetUtcNow();
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
-            await notModified.AddAsync(Success(feed, now, fetch, document: null), cancellationToken);
+            if (!dryRun) await notModified.AddAsync(Success(feed, now, fetch, document: null), cancellationToken);
             return report with { Succeeded = true, NotModified = true };
         }
 
         await _processing.WaitAsync(cancellationToken);
         try
         {
-            return await ParseAndStoreAsync(feed, report, fetch, now, cancellationToken);
+            return await ParseAndStoreAsync(feed, report, fetch, now, dryRun, cancellationToken);
         }
         finally
         {
@@ -94,7 +97,7 @@ public sealed partial class FeedRefresher(
     }
 
     private async Task<RefreshReport> ParseAndStoreAsync(FeedRow feed, RefreshReport report, FetchResult fetch, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        bool dryRun, CancellationToken cancellationToken)
     {
         ParseResult parsed;
         using (var body = fetch.Body!)
@@ -103,10 +106,10 @@ public sealed partial class FeedRefresher(
             parsed = parser.Parse(body.Memory, fetch.FinalUrl ?? new Uri(feed.Url), fetch.ContentType);
         }
         if (parsed.Feed is not { } document)
-            return await RecordFailureAsync(feed, report with { Outcome = "not_a_feed" }, parsed.Error ?? "not a feed", fetch.StatusCode, null, cancellationToken);
+            return await RecordFailureAsync(feed, report with { Outcome = "not_a_feed" }, parsed.Error ?? "not a feed", fetch.StatusCode, null, dryRun, cancellationToken);
 
         var backlog = feed.LastSuccessAt is null && !polling.Value.AlertOnFirstPoll;
-        var stored = await StoreAsync(feed, document, fetch, backlog, now, cancellationToken);
+        var stored = await StoreAsync(feed, document, fetch, backlog, now, dryRun, cancellationToken);
         if (document.Problems.Count > 0 && !document.Problems.SequenceEqual(feed.ProblemList))
             LogProblems(feed.Name, feed.Id, feed.Url, document.Problems.Count, string.Join("; ", document.Problems));
         return report with
@@ -114,45 +117,57 @@ public sealed partial class FeedRefresher(
             Succeeded = true,
             EntriesSeen = document.Entries.Count,
             NewEntries = stored.NewEntries,
+            UpdatedEntries = stored.UpdatedEntries,
             Matches = stored.Matches,
             Alerts = stored.Alerts,
             Duplicates = stored.Duplicates,
+            Notes = stored.Notes,
             Backlog = backlog,
             Problems = document.Problems,
         };
     }
 
-    private sealed record Stored(int NewEntries, int Matches, int Alerts, int Duplicates);
+    private sealed record Stored(int NewEntries, int UpdatedEntries, int Matches, int Alerts, int Duplicates, IReadOnlyList<MatchNote> Notes);
 
     /// <summary>Stores the document's new entries, their matches and alerts, and the poll's outcome, in one transaction.</summary>
     private async Task<Stored> StoreAsync(FeedRow feed, ParsedFeed document, FetchResult fetch, bool backlog, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        bool dryRun, CancellationToken cancellationToken)
     {
         // Everything that needs no database is done before the single writer slot is taken.
         var keys = document.Entries.Select(EntryKey.For).ToArray();
         var utf8 = database.Provider == StorageProvider.Sqlite;
         var rows = document.Entries.Select((entry, i) => EntryStore.Encode(keys[i], entry, now, storage.Value.StoreHtml, utf8)).ToArray();
         var rules = new FeedRules(config.Current, feed); // one snapshot for the whole poll, even if rules.json is reloaded meanwhile
-        int newEntries = 0, matched = 0, alerts = 0, duplicates = 0;
+        int newEntries = 0, updatedEntries = 0, matched = 0, alerts = 0, duplicates = 0;
+        var notes = new List<MatchNote>();
         // An entry dated before the retention horizon may be one that retention deleted and the feed still lists: stored
         // again, it is not news, and alerting on it could send an alert a second time.
         var horizon = retention.Value.KeepEntries is { } keep ? now - keep : (DateTimeOffset?)null;
 
         await using var write = await database.BeginWriteAsync(cancellationToken);
+        // A feed that lists one entry twice with different texts would otherwise update it back and forth at every
+        // poll: the last listing is the one stored, as before entries could change.
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++) last[keys[i]] = i;
         // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
         for (var i = document.Entries.Count - 1; i >= 0; i--)
         {
-            if (await EntryStore.InsertAsync(write, feed.Id, rows[i]) is not { } entryId) continue;
-            newEntries++;
+            if (last[keys[i]] != i) continue;
+            // New, or stored before and since changed by the feed (title or text): either is matched; a rule that has
+            // already matched the entry is not recorded again (matches' UNIQUE (entry_id, rule)), so it never alerts twice.
+            if (await EntryStore.StoreAsync(write, feed.Id, rows[i]) is not { } entry) continue;
+            if (entry.Updated) updatedEntries++;
+            else newEntries++;
             if (backlog || !rules.Any || document.Entries[i].Published < horizon) continue;
-            var (matches, queued, duplicate) = await MatchAndQueueAsync(write, feed, rules, document.Entries[i], keys[i], entryId, now);
+            var (matches, queued, duplicate) = await MatchAndQueueAsync(write, feed, rules, document.Entries[i], keys[i], entry.Id, entry.Updated, now, notes);
             matched += matches;
             alerts += queued;
             duplicates += duplicate;
         }
         await FeedStore.RecordCheckAsync(write, Success(feed, now, fetch, document));
-        await write.CommitAsync(cancellationToken);
-        return new Stored(newEntries, matched, alerts, duplicates);
+        // A dry run ends here: disposing the transaction uncommitted rolls every row of this poll back.
+        if (!dryRun) await write.CommitAsync(cancellationToken);
+        return new Stored(newEntries, updatedEntries, matched, alerts, duplicates, notes);
     }
 
     /// <summary>The rules that apply to one feed, from one snapshot of rules.json.</summary>
@@ -173,45 +188,78 @@ public sealed partial class FeedRefresher(
         }
     }
 
-    /// <summary>Records each rule that matches a new entry, and queues one alert per notifier unless the rule has
-    /// already alerted on the same story through another entry (then the match is recorded as a duplicate).</summary>
+    /// <summary>Records each rule that matches a new (or changed) entry, and queues one alert per notifier unless the
+    /// rule has already alerted on the same story through another entry (then the match is recorded as a duplicate).</summary>
     private async Task<(int Matches, int Alerts, int Duplicates)> MatchAndQueueAsync(WriteScope write, FeedRow feed, FeedRules rules,
-        ParsedEntry entry, string key, long entryId, DateTimeOffset now)
+        ParsedEntry entry, string key, long entryId, bool update, DateTimeOffset now, List<MatchNote> notes)
     {
         var document = MatchDocument.Create(new EntryFields(entry.Title, entry.Summary, entry.Content, entry.Author, entry.Categories,
             entry.Link, feed.Name, entry.Language));
         int matched = 0, alerts = 0, duplicates = 0;
         StoryKey? story = null; // computed for the few entries a rule matches
+        StorySimilarity.Text? words = null;
         foreach (var (rule, hit) in rules.Matching(document, feed.Name))
         {
             if (story is null) await MatchStore.LockStoriesAsync(write);
             story ??= StoryKey.For(entry);
-            var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title,
-                now - delivery.Value.DuplicateTitleWindow);
-            if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier, story.Link, story.Title) is not { } matchId) continue;
+            // The same three-word minimum as the exact title: "Live", "Update" are no story's identity.
+            words ??= story.Title is null ? null : StorySimilarity.Of(entry.Title);
+            var since = now - delivery.Value.DuplicateTitleWindow;
+            var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, since)
+                ?? await FindSimilarStoryAsync(write, rule.Name, entryId, words, since);
+            if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier, story.Link, story.Title, words?.Stored) is not { } matchId) continue;
             matched++;
-            if (earlier is not null)
+            if (earlier is { } storyId)
             {
                 duplicates++;
+                var sources = (await MatchStore.StorySourcesAsync(write.Connection, [storyId], write.Transaction)).GetValueOrDefault(storyId);
+                var feeds = sources?.Feeds ?? [];
+                notes.Add(new MatchNote(rule.Name, feed.Name, entry.Title, [], update,
+                    sources is null ? null : (feeds.Count > 0 ? feeds[0] : "?", sources.Title),
+                    [.. feeds.Skip(1).Where(f => !string.Equals(f, feed.Name, StringComparison.OrdinalIgnoreCase))]));
                 continue;
             }
-            foreach (var notifier in rule.Notify.Count > 0 ? rule.Notify : config.NotifierNames)
+            var notifiers = rule.Notify.Count > 0 ? rule.Notify : config.NotifierNames;
+            foreach (var notifier in notifiers)
             {
-                var alert = Alert.For(entry, key, feed.Name, feed.Url, rule.Name, notifier, hit.Terms, now);
+                var alert = Alert.For(entry, key, feed.Name, feed.Url, rule.Name, notifier, hit.Terms, now, update);
                 var queued = await timing.DecideAsync(write, rule, notifier, now);
                 await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, queued.Due,
                     queued.DigestKey, queued.Held);
                 alerts++;
             }
+            notes.Add(new MatchNote(rule.Name, feed.Name, entry.Title, [.. notifiers], update, null, []));
         }
         return (matched, alerts, duplicates);
     }
 
+    /// <summary>How many of a rule's alerted stories a match is compared with: the newest within the window. A rule
+    /// alerting more often than this within Delivery:DuplicateTitleWindow is compared with its latest 500 only.</summary>
+    internal const int SimilarStoryCandidates = 500;
+
+    /// <summary>The alerted match of this rule, within the window, whose title tells the same story
+    /// (<see cref="StorySimilarity.Same"/>) as <paramref name="words"/>, the most similar if several; null if none.</summary>
+    private async Task<long?> FindSimilarStoryAsync(WriteScope write, string rule, long entryId, StorySimilarity.Text? words, DateTimeOffset since)
+    {
+        if (words is null || delivery.Value.DuplicateTitleWindow <= TimeSpan.Zero) return null;
+        long? best = null;
+        var bestScore = 0.0;
+        foreach (var (id, stored) in await matches.RecentStoriesAsync(write, rule, entryId, since, SimilarStoryCandidates))
+        {
+            var candidate = StorySimilarity.Text.FromStored(stored);
+            if (!StorySimilarity.Same(words, candidate)) continue;
+            var score = StorySimilarity.Similarity(words, candidate);
+            if (score > bestScore) (best, bestScore) = (id, score);
+        }
+        return best;
+    }
+
     private async Task<RefreshReport> RecordFailureAsync(FeedRow feed, RefreshReport report, string error, int? status,
-        TimeSpan? retryAfter, CancellationToken cancellationToken)
+        TimeSpan? retryAfter, bool dryRun, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var errors = (int)feed.ErrorCount + 1;
+        if (dryRun) return report with { Succeeded = false, Error = FeedStore.Bounded(error), ErrorCount = errors };
         var next = PollSchedule.Next(feed, polling.Value, now, errors, retryAfter, random);
         try
         {

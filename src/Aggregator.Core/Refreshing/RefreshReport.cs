@@ -8,6 +8,8 @@ public sealed record RefreshReport(string Feed, string Url)
     public bool NotModified { get; init; }
     public int EntriesSeen { get; init; }
     public int NewEntries { get; init; }
+    /// <summary>Entries stored before whose title or text the feed has changed: updated and matched again.</summary>
+    public int UpdatedEntries { get; init; }
     /// <summary>Rule matches recorded, duplicates of an alerted story included.</summary>
     public int Matches { get; init; }
     /// <summary>Bytes of the document read (after decompression); 0 for a 304 or a failure before the body.</summary>
@@ -18,6 +20,8 @@ public sealed record RefreshReport(string Feed, string Url)
     public int Alerts { get; init; }
     /// <summary>Matches of stories the rule had already alerted on through another entry: recorded, not sent.</summary>
     public int Duplicates { get; init; }
+    /// <summary>Each match recorded (alerted or duplicate), for `poll` to print.</summary>
+    public IReadOnlyList<MatchNote> Notes { get; init; } = [];
     /// <summary>True for a feed's first successful poll, whose backlog is stored without alerting.</summary>
     public bool Backlog { get; init; }
     public string? Error { get; init; }

@@ -7,7 +7,36 @@ namespace Aggregator.Refreshing;
 /// parameters are gone, or the same title (as words, ignoring case and accents).</summary>
 public sealed record StoryKey(string? Link, string? Title)
 {
-    private static readonly string[] TrackingParameters = ["fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "ref_src", "cmpid"];
+    /// <summary>Query parameters that say how a reader came to an article, never which article it is: removed from the
+    /// link before it is compared. Who adds each is in docs/stories.md; the list is ours (Miniflux's urlcleaner and the
+    /// ClearURLs, AdGuard and Firefox query-stripping lists were read for it). Parameters that ARE the article (id, p,
+    /// story, article, YouTube's v) are not here, nor generic names a site may use for content (source, cid, s).</summary>
+    private static readonly HashSet<string> TrackingParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "fbclid", "fb_action_ids", "fb_action_types", "fb_ref", "fb_source",          // Facebook
+        "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "_ga", "_gl", "srsltid",      // Google Ads, Analytics, Search
+        "msclkid", "ocid",                                                            // Microsoft Ads; MSN and Edge
+        "yclid", "ysclid",                                                            // Yandex
+        "twclid", "ref_src", "ref_url",                                               // X (Twitter) clicks and embeds
+        "igshid", "igsh",                                                             // Instagram shares
+        "ttclid",                                                                     // TikTok
+        "li_fat_id",                                                                  // LinkedIn
+        "mc_cid", "mc_eid", "mc_tc",                                                  // Mailchimp
+        "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp", "hsctatracking",             // HubSpot
+        "mkt_tok",                                                                    // Marketo
+        "sc_cid", "s_cid",                                                            // Adobe Analytics
+        "oly_anon_id", "oly_enc_id", "rb_clickid",                                    // Olytics
+        "vero_id", "vero_conv",                                                       // Vero
+        "_bhlid",                                                                     // Beehiiv
+        "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4", "xtor", // AT Internet / Piano (BBC, French press)
+        "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",           // Comscore
+        "wt_mc", "wt.mc_id",                                                          // Webtrends
+        "cmpid", "cmp", "icid", "taid", "smid", "smtyp",                              // publishers' own campaign and share ids
+        "ref",                                                                        // referrer tags: ?ref=rss, Ghost's ?ref=site
+    };
+
+    /// <summary>Prefixes of whole families: Google's UTM, Matomo's mtm_ and Piwik's pk_.</summary>
+    private static readonly string[] TrackingPrefixes = ["utm_", "mtm_", "pk_"];
 
     public static StoryKey For(ParsedEntry entry)
     {
@@ -31,5 +60,5 @@ public sealed record StoryKey(string? Link, string? Title)
     }
 
     private static bool IsTracking(string name) =>
-        name.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || TrackingParameters.Contains(name, StringComparer.OrdinalIgnoreCase);
+        TrackingParameters.Contains(name) || TrackingPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
 }

@@ -52,7 +52,25 @@ public static partial class StorySimilarity
         internal string[] Content { get; }
         internal string[] Names { get; }
         internal string[] Numbers { get; }
+
+        /// <summary>As kept in matches.story_words: the folded words, the names and the numbers, each list
+        /// space-separated, the three joined by '|' (words are runs of letters and digits: neither character occurs).</summary>
+        public string Stored => string.Join(' ', Words) + "|" + string.Join(' ', Names) + "|" + string.Join(' ', Numbers);
+
+        /// <summary>Reads back <see cref="Stored"/> without folding or matching anything again: a candidate costs
+        /// three splits and a stop-word lookup per word.</summary>
+        public static Text FromStored(string stored)
+        {
+            var parts = stored.Split('|');
+            var words = Split(parts[0]);
+            return new Text(words, ContentOf(words), parts.Length > 1 ? Split(parts[1]) : [], parts.Length > 2 ? Split(parts[2]) : []);
+        }
+
+        private static string[] Split(string list) => list.Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
+
+    private static string[] ContentOf(IEnumerable<string> words) =>
+        words.Where(w => w.Length > 1 && !StopWords.Contains(w)).Distinct().ToArray();
 
     public static Text Of(string? headline)
     {
@@ -65,7 +83,7 @@ public static partial class StorySimilarity
             words.Add(folded);
             if (char.IsUpper(word[0]) && !StopWords.Contains(folded)) names.Add(folded);
         }
-        var content = words.Where(w => w.Length > 1 && !StopWords.Contains(w)).Distinct().ToArray();
+        var content = ContentOf(words);
         var numbers = Number().Matches(headline ?? "").Select(m => m.Value)
             .Concat(words.Where(NumberWords.ContainsKey).Select(w => NumberWords[w])).Distinct().ToArray();
         return new Text([.. words.Distinct()], content, [.. names.Distinct()], numbers);

@@ -14,8 +14,13 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
                              summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at, language)
         VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
                 @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt, @Language)
-        ON CONFLICT (feed_id, entry_key) DO NOTHING
-        RETURNING id
+        ON CONFLICT (feed_id, entry_key) DO UPDATE SET
+            title = excluded.title, summary = excluded.summary, content = excluded.content,
+            summary_html = excluded.summary_html, content_html = excluded.content_html, updated_at = excluded.updated_at,
+            revision = entries.revision + 1, revised_at = excluded.fetched_at
+        WHERE entries.title IS DISTINCT FROM excluded.title OR entries.summary IS DISTINCT FROM excluded.summary
+           OR entries.content IS DISTINCT FROM excluded.content
+        RETURNING id, revision
         """;
 
     /// <summary>The parameters <see cref="EncodedEntry"/> holds values for, in its order (SQLite's prepared insert).</summary>
@@ -77,8 +82,9 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
 
     private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
 
-    /// <summary>Stores the entry unless the feed already has one with this key.</summary>
-    /// <returns>The new row's id, or null when the entry was already stored.</returns>
+    /// <summary>Stores the entry unless the feed already has one with this key; one whose title or text changed is
+    /// updated (see <see cref="StoreAsync"/>).</summary>
+    /// <returns>The new (or updated) row's id, or null when the entry was already stored as it is.</returns>
     public static ValueTask<long?> InsertAsync(WriteScope write, long feedId, EncodedEntry entry)
     {
         if (write.Provider == StorageProvider.Postgres) return new(InsertWithDapperAsync(write, feedId, entry));
@@ -88,10 +94,40 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
         return new(statement.RunReturningInteger());
     }
 
+    /// <summary>What <see cref="StoreAsync"/> did with an entry: stored it (revision 0), or updated the stored one
+    /// whose title or text the feed changed (revision 1 and up).</summary>
+    public sealed record StoredEntry(long Id, long Revision)
+    {
+        public bool Updated => Revision > 0;
+    }
+
+    /// <summary>Stores a new entry, or updates the stored one when the feed changed its title, summary or content under
+    /// the same key (a changed date alone is no change). The comparison is the upsert's WHERE, in the database: an
+    /// entry seen again unchanged, most of every poll, writes nothing.</summary>
+    /// <returns>The row and its revision, or null when the entry was already stored as it is.</returns>
+    public static async ValueTask<StoredEntry?> StoreAsync(WriteScope write, long feedId, EncodedEntry entry)
+    {
+        if (write.Provider == StorageProvider.Postgres)
+        {
+            foreach (var (id, revision) in await write.Connection.QueryAsync<(long, long)>(InsertSql, DapperParameters(feedId, entry), write.Transaction))
+                return new StoredEntry(id, revision);
+            return null;
+        }
+        var statement = write.Statement(InsertSql);
+        statement.Bind("@FeedId", feedId);
+        statement.BindUtf8(EncodedColumns, entry.Utf8 ?? [.. entry.Text.Select(Utf8)]);
+        return statement.RunReturningTwoIntegers() is { } pair ? new StoredEntry(pair.First, pair.Second) : null;
+    }
+
     private static Task<long?> InsertWithDapperAsync(WriteScope write, long feedId, EncodedEntry entry)
     {
+        return write.Connection.QuerySingleOrDefaultAsync<long?>(InsertSql, DapperParameters(feedId, entry), write.Transaction);
+    }
+
+    private static object DapperParameters(long feedId, EncodedEntry entry)
+    {
         var text = entry.Text;
-        return write.Connection.QuerySingleOrDefaultAsync<long?>(InsertSql, new
+        return new
         {
             FeedId = feedId,
             EntryKey = PostgresText.Clean(text[0]),
@@ -109,7 +145,7 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
             UpdatedAt = entry.Updated,
             FetchedAt = entry.Fetched,
             Language = PostgresText.Clean(text[14]),
-        }, write.Transaction);
+        };
     }
 
     // The ids come from the entries_feed_date index alone (it holds the date), so only the rows kept are read;

@@ -77,6 +77,22 @@ public sealed class PreparedStatement : IDisposable
         return value;
     }
 
+    /// <summary>Runs a statement that returns at most one row of two integers (... RETURNING id, revision), and resets it.</summary>
+    /// <returns>The two integers, or null when no row came back.</returns>
+    public (long First, long Second)? RunReturningTwoIntegers()
+    {
+        (long, long)? value = null;
+        var rc = raw.sqlite3_step(Handle);
+        if (rc == raw.SQLITE_ROW)
+        {
+            value = (raw.sqlite3_column_int64(Handle, 0), raw.sqlite3_column_int64(Handle, 1));
+            rc = raw.sqlite3_step(Handle);
+        }
+        raw.sqlite3_reset(Handle);
+        if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _connection);
+        return value;
+    }
+
     internal void Reset() => raw.sqlite3_reset(Handle);
 
     public void Dispose() => Handle.Dispose();

@@ -3,6 +3,8 @@ using Aggregator.Notifications;
 using Aggregator.Refreshing;
 using Aggregator.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Cli;
 
@@ -15,12 +17,18 @@ internal static class PollCommand
         {
             Description = "Also poll feeds whose server asked us to wait (429/503 Retry-After) or said they are gone (410)",
         };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Fetch, parse and match, print what would be sent, and write nothing (no entries, matches, alerts or fetch state)",
+        };
         var command = new Command("poll", "Poll every feed (or one) once, deliver pending alerts, then exit; exit code 1 if any feed could not be read")
         {
             feedOption,
             force,
+            dryRun,
         };
-        command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, CommandKind.Sends, cancellationToken, async host =>
+        // A dry run sends nothing, so it needs no notifier secrets.
+        command.SetAction((parse, cancellationToken) => AppHost.RunAsync(parse, parse.GetValue(dryRun) ? CommandKind.Reads : CommandKind.Sends, cancellationToken, async host =>
         {
             var services = host.Services;
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -55,6 +63,7 @@ internal static class PollCommand
             }
 
             var width = Math.Clamp(feeds.Count == 0 ? 4 : feeds.Max(f => f.Name.Length), 4, 40);
+            if (parse.GetValue(dryRun)) return await DryRunAsync(services, feeds, width, cancellationToken);
             // On a terminal a progress bar, then the feeds worth a line (failures, new entries); to a pipe, a file or cron,
             // each feed's line as it finishes.
             var onTerminal = ProgressDisplay.OnTerminal;
@@ -66,7 +75,7 @@ internal static class PollCommand
             }, cancellationToken));
             if (onTerminal)
             {
-                foreach (var report in reports.Where(r => !r.Succeeded || r.NewEntries > 0)) Console.WriteLine(Describe(report, width));
+                foreach (var report in reports.Where(r => !r.Succeeded || r.NewEntries > 0 || r.UpdatedEntries > 0)) Console.WriteLine(Describe(report, width));
             }
 
             var failedCount = reports.Count(r => !r.Succeeded);
@@ -101,7 +110,40 @@ internal static class PollCommand
         return (reports, drain);
     }
 
-    private static string Describe(RefreshReport report, int width)
+    /// <summary>`poll --dry-run`: each feed fetched, parsed and matched as by a poll, in a transaction that is rolled back;
+    /// then what would have been sent. Duplicates are judged against what is stored, not against each other in this
+    /// run (each feed's transaction is gone before the next looks).</summary>
+    private static async Task<int> DryRunAsync(IServiceProvider services, IReadOnlyList<FeedRow> feeds, int width, CancellationToken cancellationToken)
+    {
+        var refresher = services.GetRequiredService<FeedRefresher>();
+        // Never flushed: a dry run records no 304 either.
+        var notModified = new NotModifiedChecks(services.GetRequiredService<Database>(), services.GetRequiredService<ILogger<PollCycle>>());
+        var reports = new RefreshReport[feeds.Count];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = services.GetRequiredService<IOptions<PollingOptions>>().Value.MaxConcurrency,
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(Enumerable.Range(0, feeds.Count), parallel,
+            async (i, ct) => reports[i] = await refresher.RefreshAsync(feeds[i], notModified, ct, dryRun: true));
+        foreach (var report in reports) Console.WriteLine(Describe(report, width, notes: false));
+        var notes = reports.SelectMany(r => r.Notes).ToList();
+        foreach (var note in notes)
+        {
+            var title = $"{(note.Update ? "Updated: " : "")}{note.Title ?? "(untitled)"}";
+            Console.WriteLine(note.DuplicateOf is { } of
+                ? $"duplicate   [{note.Rule}]  {note.Feed}  {title}  duplicate of {of.Feed}: {of.Title}{AlsoIn(note)}"
+                : $"would send  [{note.Rule}]  {note.Feed}  {title}  to {(note.Notifiers.Count == 0 ? "(no notifier)" : string.Join(", ", note.Notifiers))}");
+        }
+        var failed = reports.Count(r => !r.Succeeded);
+        Console.WriteLine($"dry run: {reports.Length} feeds, {failed} failed; {reports.Sum(r => r.NewEntries)} new and {reports.Sum(r => r.UpdatedEntries)} updated entries; " +
+            $"{notes.Count(n => n.DuplicateOf is null)} matches would be sent, {notes.Count(n => n.DuplicateOf is not null)} duplicates; nothing was written or sent");
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static string AlsoIn(MatchNote note) => note.AlsoIn.Count > 0 ? $"; also in: {string.Join(", ", note.AlsoIn)}" : "";
+
+    private static string Describe(RefreshReport report, int width, bool notes = true)
     {
         var status = report.Status?.ToString() ?? "-";
         var name = report.Feed.Length > width ? report.Feed[..(width - 1)] + "…" : report.Feed.PadRight(width);
@@ -110,9 +152,15 @@ internal static class PollCommand
         if (!report.Succeeded) return $"FAIL  {name}  {status,3}  {report.Error}  ({report.Url})";
         if (report.NotModified) return $"ok    {name}  {status,3}  not modified  {ms}";
         var what = $"{report.EntriesSeen} entries, {report.NewEntries} new";
+        if (report.UpdatedEntries > 0) what += $", {report.UpdatedEntries} updated";
         what += report.Backlog ? " (first poll: stored without alerting)" : $", {report.Alerts} alerts";
         if (report.Duplicates > 0) what += $", {report.Duplicates} duplicate stories not alerted";
         if (report.Problems.Count > 0) what += $"; {report.Problems.Count} problems: {report.Problems[0]}";
-        return $"ok    {name}  {status,3}  {what}  {ms}";
+        var line = $"ok    {name}  {status,3}  {what}  {ms}";
+        if (!notes) return line;
+        // The duplicates: which alert each was the same story as, and where else the story was seen.
+        foreach (var note in report.Notes.Where(n => n.DuplicateOf is not null))
+            line += $"{Environment.NewLine}      duplicate [{note.Rule}] {note.Title}: already sent from {note.DuplicateOf!.Value.Feed} ({note.DuplicateOf.Value.Title}){AlsoIn(note)}";
+        return line;
     }
 }

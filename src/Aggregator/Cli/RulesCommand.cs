@@ -69,13 +69,24 @@ internal static class RulesCommand
                 }
 
                 var matched = perFeed.Values.Sum();
+                // For a rule of rules.json, what it did with each of these entries when they came in: sent, or a
+                // duplicate of a story it had sent, and the other feeds the story was seen in.
+                var stories = rule.Name == "(query)"
+                    ? new Dictionary<long, (bool Duplicate, StorySources Story)>()
+                    : await host.Services.GetRequiredService<MatchStore>().StoriesOfEntriesAsync(rule.Name, [.. newest.Select(n => n.Entry.Id)], cancellationToken);
+                IReadOnlyList<string> AlsoIn(EntryRow entry) => stories.TryGetValue(entry.Id, out var s)
+                    ? [.. s.Story.Feeds.Where(f => !string.Equals(f, entry.FeedName, StringComparison.OrdinalIgnoreCase))] : [];
                 if (parse.GetValue(EntriesCommand.Json))
                 {
                     JsonLines.Write(new
                     {
                         Rule = rule.Name, Query = rule.Query.Text, Since = Iso.ToText(from), Scanned = scanned, Matched = matched,
                         PerFeed = perFeed, PerDay = perDay,
-                        Newest = newest.Select(n => new { n.Entry.FeedName, n.Entry.Title, n.Entry.Link, Published = n.Entry.PublishedAt, MatchedTerms = n.Terms }),
+                        Newest = newest.Select(n => new
+                        {
+                            n.Entry.FeedName, n.Entry.Title, n.Entry.Link, Published = n.Entry.PublishedAt, MatchedTerms = n.Terms,
+                            Duplicate = stories.TryGetValue(n.Entry.Id, out var s) ? s.Duplicate : (bool?)null, AlsoIn = AlsoIn(n.Entry),
+                        }),
                     });
                     return ExitCodes.Ok;
                 }
@@ -86,7 +97,11 @@ internal static class RulesCommand
                 Console.WriteLine("per day:  " + string.Join(", ", perDay.Select(p => $"{p.Key} {p.Value}")));
                 Console.WriteLine("newest:");
                 foreach (var (entry, terms) in newest)
-                    Console.WriteLine($"  {entry.PublishedAt ?? entry.FetchedAt:yyyy-MM-dd HH:mm}Z  {entry.FeedName}  {entry.Title}  [{string.Join(", ", terms)}]");
+                {
+                    var story = !stories.TryGetValue(entry.Id, out var s) ? "" : s.Duplicate ? "  (duplicate, not sent)" : "";
+                    var also = AlsoIn(entry) is { Count: > 0 } feeds ? $"  also in: {string.Join(", ", feeds)}" : "";
+                    Console.WriteLine($"  {entry.PublishedAt ?? entry.FetchedAt:yyyy-MM-dd HH:mm}Z  {entry.FeedName}  {entry.Title}  [{string.Join(", ", terms)}]{story}{also}");
+                }
                 return ExitCodes.Ok;
             });
         });

@@ -107,6 +107,11 @@ public sealed partial class ReadmeSqlTests : IAsyncLifetime
         Assert.Equal("New sanctions hit Hezbollah and Russia", dead["title"]);
         Assert.Contains("answered 400", (string)dead["last_error"]!);
 
+        // One story, sent from the feed stored first, and seen in the other.
+        var story = Assert.Single(Answer("Each story alerted this week, and the other feeds it was seen in"));
+        Assert.Equal("New sanctions hit Hezbollah and Russia", story["title"]);
+        Assert.Equal(["Alpha", "Beta"], new[] { (string)story["sent_from"]!, (string)story["also_in"]! }.Order());
+
         // Both entries were stored "today", unless midnight (UTC) passed while the test ran.
         var today = Answer("What came in today, newest first");
         if (DateTimeOffset.UtcNow.Date == polledAt.Date)

@@ -38,7 +38,7 @@ internal sealed class QueuedAlerts : IDisposable
             {
                 var entryId = (await EntryStore.InsertAsync(write, feedId, EntryStore.Encode("id:" + alert.DeliveryId,
                     new ParsedEntry { Id = alert.EntryId, Title = alert.Title, Link = alert.Link }, at, storeHtml: false)))!.Value;
-                var matchId = (await new MatchStore().InsertAsync(write, entryId, alert.Rule, alert.MatchedTerms, at))!.Value;
+                var matchId = (await new MatchStore(database).InsertAsync(write, entryId, alert.Rule, alert.MatchedTerms, at))!.Value;
                 await new OutboxStore(database).InsertAsync(write, alert.DeliveryId, matchId, alert.Notifier, AlertJson.Serialize(alert), at, at, null);
             }
             await write.CommitAsync();

@@ -50,7 +50,7 @@ public sealed class WebhookNotifierTests : IAsyncLifetime
         Assert.Equal("/hook", request.Path);
         Assert.Equal("application/json; charset=utf-8", request.Header("Content-Type"));
         Assert.Equal(
-            """{"deliveryId":"dlv-0001","rule":"ukraine-energy","feed":{"name":"ISW","url":"https://example.org/isw/feed.xml"},"entry":{"id":"tag:example.org,2025:entry-42","title":"Strikes on Ukraine's power grid <update>","link":"https://example.org/isw/2025/05/01/grid","published":"2025-05-01T12:30:00Z","author":"Jane Analyst","summary":"Russian forces struck Ukraine's energy infrastructure overnight. Grid operators & <b>engineers</b> restored power by morning."},"matchedTerms":["Ukraine","energy"],"matchedAt":"2025-05-01T12:35:10Z"}""",
+            """{"deliveryId":"dlv-0001","rule":"ukraine-energy","feed":{"name":"ISW","url":"https://example.org/isw/feed.xml"},"entry":{"id":"tag:example.org,2025:entry-42","title":"Strikes on Ukraine's power grid <update>","link":"https://example.org/isw/2025/05/01/grid","published":"2025-05-01T12:30:00Z","author":"Jane Analyst","summary":"Russian forces struck Ukraine's energy infrastructure overnight. Grid operators & <b>engineers</b> restored power by morning."},"matchedTerms":["Ukraine","energy"],"matchedAt":"2025-05-01T12:35:10Z","update":false}""",
             request.BodyText);
     }
 
@@ -101,8 +101,8 @@ public sealed class WebhookNotifierTests : IAsyncLifetime
 
         var request = Assert.Single(await _receiver.WaitForRequestsAsync(1, Wait));
         Assert.Equal("1746103200", request.Header("X-Aggregator-Timestamp"));
-        Assert.Equal(527, request.Body.Length);
-        Assert.Equal("sha256=e6cb54c5c2ae9f5e51686f6bbd93c63374db60c8792a0120178dad0cb003b30d", request.Header("X-Aggregator-Signature"));
+        Assert.Equal(542, request.Body.Length);
+        Assert.Equal("sha256=56f300fc3892934aec57e3b81799cf8a14c179c9a521806cd16c5ed5613d224f", request.Header("X-Aggregator-Signature"));
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class MigrationTests
         ["0010_cluster.sql"] = "a320fad015e0fa75171064564adac303f74f8476db8ac32a3d70cc3342351c01",
         ["0011_cluster_scheduler.sql"] = "bd2028b70dfae1f55064d6fd69e0d7334a9f1d55d5793524d62494bad31e9689",
         ["0013_flood_guard_and_quiet_hours.sql"] = "ab37a17b25d908528be8a7d8756373038b7bce65b235980276fce20247bf8141",
+        ["0014_stories_and_entry_updates.sql"] = "566fb16211a51c0342391ecc42dc4d72698336391c2199e3daa30c84fb4088fa",
         // PostgreSQL's twins (schema_version records each number run; an edited one would not run again either).
         ["postgres/0001_initial.sql"] = "ca130cac4b9e3b30e613071bdc491d2305085ef4f0fcb0ca1b897eef37725bc4",
         ["postgres/0002_search_index.sql"] = "48f8773c37c292061d32982133c63a17240e2c018ed82faceedd5a2f49530098",
@@ -35,6 +36,7 @@ public sealed class MigrationTests
         ["postgres/0010_cluster.sql"] = "93031c65a21f371e536256e8035ac547cf0caafa5a953118986f15e2fcd2f23a",
         ["postgres/0011_cluster_scheduler.sql"] = "4a526a9e9b9ee801aa97635808a16a03bfd30eb4dec729dc2412c91bdaa6bb8b",
         ["postgres/0013_flood_guard_and_quiet_hours.sql"] = "bf4ee51f28829dbadd97d162d00b45c27ad2b61dc2bc8c9051e9c233727fcc9b",
+        ["postgres/0014_stories_and_entry_updates.sql"] = "2948164492c8ff7f9a8e3b5684e4572ae229f15d748c624c3761dc0eadfb30a1",
     };
 
     private const string Prefix = "Aggregator.Storage.Migrations.";

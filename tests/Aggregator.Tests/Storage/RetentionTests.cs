@@ -32,7 +32,7 @@ public sealed class RetentionTests : IDisposable
             var entryId = (await EntryStore.InsertAsync(write, feedId, EntryStore.Encode("id:" + title, entry, at, storeHtml: false)))!.Value;
             if (matchedBy is not null)
             {
-                matchId = (await new MatchStore().InsertAsync(write, entryId, matchedBy, ["Iran"], at, duplicateOf))!.Value;
+                matchId = (await new MatchStore(_database).InsertAsync(write, entryId, matchedBy, ["Iran"], at, duplicateOf))!.Value;
                 if (delivery is not null) await new OutboxStore(_database).InsertAsync(write, "d-" + title, matchId, "ops", "{}", at, at, null);
             }
             await write.CommitAsync(ct);

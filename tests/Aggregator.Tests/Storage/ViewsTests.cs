@@ -33,8 +33,8 @@ public sealed class ViewsTests : IDisposable
             var first = (await EntryStore.InsertAsync(write, ids["Alpha"], EntryStore.Encode("id:1", new ParsedEntry { Id = "1", Title = "Iran and Russia", Link = "https://example.org/1" }, now, false)))!.Value;
             var second = (await EntryStore.InsertAsync(write, ids["Alpha"], EntryStore.Encode("id:2", new ParsedEntry { Id = "2", Title = "Iran and Russia again", Link = "https://example.org/1" }, now, false)))!.Value;
             var old = (await EntryStore.InsertAsync(write, ids["Alpha"], EntryStore.Encode("id:3", new ParsedEntry { Id = "3", Title = "Last month" }, now.AddDays(-30), false)))!.Value;
-            var match = (await new MatchStore().InsertAsync(write, first, "iran", ["Iran"], now))!.Value;
-            await new MatchStore().InsertAsync(write, second, "iran", ["Iran"], now, duplicateOf: match);
+            var match = (await new MatchStore(_database).InsertAsync(write, first, "iran", ["Iran"], now))!.Value;
+            await new MatchStore(_database).InsertAsync(write, second, "iran", ["Iran"], now, duplicateOf: match);
             await new OutboxStore(_database).InsertAsync(write, "dlv-1", match, "ops", "{}", now, now, null);
             await new OutboxStore(_database).InsertAsync(write, "dlv-2", match, "email", "{}", now, now, null);
             _ = old;
