@@ -139,9 +139,11 @@ public sealed partial class FeedRefresher(
 
         await using var write = await database.BeginWriteAsync(cancellationToken);
         // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
+        Array.Reverse(rows);
+        var ids = await EntryStore.InsertAllAsync(write, feed.Id, rows);
         for (var i = document.Entries.Count - 1; i >= 0; i--)
         {
-            if (await EntryStore.InsertAsync(write, feed.Id, rows[i]) is not { } entryId) continue;
+            if (ids[document.Entries.Count - 1 - i] is not { } entryId) continue;
             newEntries++;
             if (backlog || !rules.Any || document.Entries[i].Published < horizon) continue;
             var (matches, queued, duplicate) = await MatchAndQueueAsync(write, feed, rules, document.Entries[i], keys[i], entryId, now);

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Aggregator.Parsing;
 using Aggregator.Rules;
 using Dapper;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Aggregator.Storage;
 
@@ -79,38 +81,70 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
 
     /// <summary>Stores the entry unless the feed already has one with this key.</summary>
     /// <returns>The new row's id, or null when the entry was already stored.</returns>
-    public static ValueTask<long?> InsertAsync(WriteScope write, long feedId, EncodedEntry entry)
+    public static async ValueTask<long?> InsertAsync(WriteScope write, long feedId, EncodedEntry entry)
     {
-        if (write.Provider == StorageProvider.Postgres) return new(InsertWithDapperAsync(write, feedId, entry));
+        if (write.Provider == StorageProvider.Postgres) return (await InsertAllAsync(write, feedId, [entry]))[0];
         var statement = write.Statement(InsertSql);
         statement.Bind("@FeedId", feedId);
         statement.BindUtf8(EncodedColumns, entry.Utf8 ?? [.. entry.Text.Select(Utf8)]);
-        return new(statement.RunReturningInteger());
+        return statement.RunReturningInteger();
     }
 
-    private static Task<long?> InsertWithDapperAsync(WriteScope write, long feedId, EncodedEntry entry)
+    /// <summary>Stores a feed's entries in the order given (ids follow it), each unless the feed already has one with its
+    /// key. On SQLite, the writer's prepared insert once per entry, in process. On PostgreSQL, the same insert once per
+    /// entry in one <see cref="NpgsqlBatch"/>: one round trip for the feed instead of one per entry, which left a
+    /// 1,000-feed first poll waiting on the network for 50,000 replies (3x SQLite's time).</summary>
+    /// <returns>Per entry, the new row's id, or null when it was already stored.</returns>
+    public static async ValueTask<long?[]> InsertAllAsync(WriteScope write, long feedId, IReadOnlyList<EncodedEntry> entries)
     {
-        var text = entry.Text;
-        return write.Connection.QuerySingleOrDefaultAsync<long?>(InsertSql, new
+        var ids = new long?[entries.Count];
+        if (write.Provider == StorageProvider.Postgres)
         {
-            FeedId = feedId,
-            EntryKey = PostgresText.Clean(text[0]),
-            Guid = PostgresText.Clean(text[1]),
-            Link = PostgresText.Clean(text[2]),
-            Title = PostgresText.Clean(text[3]),
-            Author = PostgresText.Clean(text[4]),
-            Summary = PostgresText.Clean(text[5]),
-            Content = PostgresText.Clean(text[6]),
-            SummaryHtml = PostgresText.Clean(text[7]),
-            ContentHtml = PostgresText.Clean(text[8]),
-            Categories = new JsonText(text[9]!),
-            Enclosures = new JsonText(text[10]!),
-            PublishedAt = entry.Published,
-            UpdatedAt = entry.Updated,
-            FetchedAt = entry.Fetched,
-            Language = PostgresText.Clean(text[14]),
-        }, write.Transaction);
+            if (entries.Count > 0) await InsertBatchAsync(write, feedId, entries, ids);
+            return ids;
+        }
+        for (var i = 0; i < entries.Count; i++) ids[i] = await InsertAsync(write, feedId, entries[i]);
+        return ids;
     }
+
+    private static async Task InsertBatchAsync(WriteScope write, long feedId, IReadOnlyList<EncodedEntry> entries, long?[] ids)
+    {
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)write.Connection, (NpgsqlTransaction)write.Transaction);
+        foreach (var entry in entries)
+        {
+            var command = new NpgsqlBatchCommand(InsertSql);
+            var parameters = command.Parameters;
+            parameters.Add(new NpgsqlParameter<long>("FeedId", feedId));
+            var text = entry.Text;
+            for (var i = 0; i < EncodedColumns.Length; i++)
+            {
+                var name = EncodedColumns[i][1..];
+                parameters.Add(i switch
+                {
+                    CategoriesColumn or EnclosuresColumn => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = JsonText.ForPostgres(text[i]!) },
+                    PublishedColumn => Time(name, entry.Published),
+                    UpdatedColumn => Time(name, entry.Updated),
+                    FetchedColumn => Time(name, entry.Fetched),
+                    _ => new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)PostgresText.Clean(text[i]) ?? DBNull.Value },
+                });
+            }
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync();
+        var n = 0;
+        do
+        {
+            if (await reader.ReadAsync()) ids[n] = reader.GetInt64(0);
+            n++;
+        }
+        while (await reader.NextResultAsync());
+    }
+
+    // Positions in EncodedColumns of the values that are not plain text on PostgreSQL.
+    private const int CategoriesColumn = 9, EnclosuresColumn = 10, PublishedColumn = 11, UpdatedColumn = 12, FetchedColumn = 13;
+
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
+        new(name, NpgsqlDbType.TimestampTz) { Value = value is { } time ? time.ToUniversalTime() : DBNull.Value };
 
     // The ids come from the entries_feed_date index alone (it holds the date), so only the rows kept are read;
     // ordering whole rows read every entry of the table, text and all.
