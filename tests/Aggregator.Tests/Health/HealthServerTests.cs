@@ -65,6 +65,7 @@ public sealed partial class HealthServerTests : IAsyncLifetime
         Assert.Equal("2026-12-01T12:00:02+00:00", body.GetProperty("lastCycleEnd").GetString());
         Assert.Equal(2, body.GetProperty("feeds").GetProperty("new").GetInt64());
         Assert.Equal(0, body.GetProperty("outbox").GetProperty("pending").GetInt64());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("cluster").ValueKind); // SQLite: one process, no cluster to show
 
         _time.Advance(TimeSpan.FromSeconds(10)); // 152 s since the last cycle started: five ticks of 30 s have passed
         var stalled = await _http.GetAsync(new Uri(_server.Address!, "/healthz"), ct);
