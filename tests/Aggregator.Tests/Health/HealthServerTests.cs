@@ -77,6 +77,25 @@ public sealed partial class HealthServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HealthzGivesTheOutboxDepthAndWhenItsOldestPendingAlertWasQueued()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var queued = _time.GetUtcNow() - TimeSpan.FromMinutes(7);
+        var feedId = (await new FeedStore(_database).GetAllAsync(ct))[0].Id;
+        await using (var write = await _database.BeginWriteAsync(ct))
+        {
+            var entryId = await EntryStore.InsertAsync(write, feedId, EntryStore.Encode("id:1", new Aggregator.Parsing.ParsedEntry { Id = "1" }, queued, storeHtml: false));
+            var matchId = await new MatchStore().InsertAsync(write, entryId!.Value, "rule", ["word"], queued);
+            await new OutboxStore(_database).InsertAsync(write, "delivery-1", matchId!.Value, "email", "{}", queued, queued, null);
+            await write.CommitAsync(ct);
+        }
+
+        var body = JsonDocument.Parse(await _http.GetStringAsync(new Uri(_server.Address!, "/healthz"), ct)).RootElement;
+        Assert.Equal(1, body.GetProperty("outbox").GetProperty("pending").GetInt64());
+        Assert.Equal(queued, body.GetProperty("outbox").GetProperty("oldestPending").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task MetricsAreValidPrometheusTextWithPollsDeliveriesAndTheOutbox()
     {
         var ct = TestContext.Current.CancellationToken;
