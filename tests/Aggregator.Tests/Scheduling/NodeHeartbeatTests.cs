@@ -82,10 +82,10 @@ public sealed class NodeHeartbeatTests : IDisposable
     private static async Task UntilNodesAsync(Database database, string[] expected)
     {
         var ids = Array.Empty<string>();
-        await Eventually.TrueAsync(() =>
+        await Eventually.TrueAsync(async () =>
         {
-            using var connection = database.OpenAsync().GetAwaiter().GetResult();
-            ids = [.. connection.Query<string>("SELECT id FROM nodes ORDER BY id")];
+            await using var connection = await database.OpenAsync();
+            ids = [.. await connection.QueryAsync<string>("SELECT id FROM nodes ORDER BY id")];
             return ids.SequenceEqual(expected.Order(StringComparer.Ordinal));
         }, () => $"the nodes table holds [{string.Join(", ", ids)}], expected [{string.Join(", ", expected)}]");
     }
