@@ -137,9 +137,10 @@ public sealed partial class FeedRefresher(
         // again, it is not news, and alerting on it could send an alert a second time.
         var horizon = retention.Value.KeepEntries is { } keep ? now - keep : (DateTimeOffset?)null;
 
-        await using var write = await database.BeginWriteAsync(cancellationToken);
         // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
         Array.Reverse(rows);
+
+        await using var write = await database.BeginWriteAsync(cancellationToken);
         var ids = await EntryStore.InsertAllAsync(write, feed.Id, rows);
         for (var i = document.Entries.Count - 1; i >= 0; i--)
         {
