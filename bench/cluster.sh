@@ -118,10 +118,11 @@ row() { rows+=("$(printf '| %-8s | %-13s | %6s | %6s | %7s | %s |' "$@")"); }
 for engine in sqlite postgres; do
   setup "$engine"
   echo "poll on $engine..." >&2
-  /usr/bin/time -f '%e %M' -o "$work/time" "$AGG" poll --contentRoot "$work" >/dev/null 2>"$work/poll.err" || { cat "$work/poll.err" >&2; exit 1; }
-  read -r wall rss < "$work/time"
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$AGG" poll --contentRoot "$work" >/dev/null 2>"$work/poll.err" || { cat "$work/poll.err" >&2; exit 1; }
+  read -r wall rss user sys < "$work/time"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
   read -r polled pending cycle <<< "$(progress "$engine")"
-  row "$engine" "poll" "$wall" "$cycle" "$(per_second "$polled" "$cycle")" "$polled feeds, peak RSS $((rss / 1024)) MB"
+  row "$engine" "poll" "$wall" "$cycle" "$(per_second "$polled" "$cycle")" "$polled feeds, ${cpu} s CPU, peak RSS $((rss / 1024)) MB"
 done
 
 for nodes in $configs; do

@@ -4,6 +4,8 @@ namespace Aggregator.Monitoring;
 /// <param name="Stalled">No poll cycle has started for <paramref name="StallAfter"/>: the scheduler is stuck (503).</param>
 /// <param name="Ready">The service has started a poll cycle and is not stalled.</param>
 /// <param name="Feeds">Enabled feeds by state: ok, erroring, gone, new (never read yet); and disabled ones.</param>
+/// <param name="Node">This node's id (PostgreSQL; null on SQLite, which has no cluster).</param>
+/// <param name="Nodes">The nodes heard from in the last day, this one among them (PostgreSQL; null on SQLite).</param>
 public sealed record HealthReport(
     DateTimeOffset At,
     bool Ready,
@@ -16,4 +18,6 @@ public sealed record HealthReport(
     IReadOnlyDictionary<string, long> Feeds,
     long OutboxPending,
     long OutboxDead,
-    DateTimeOffset? OldestPending);
+    DateTimeOffset? OldestPending,
+    string? Node = null,
+    IReadOnlyList<NodeHealth>? Nodes = null);

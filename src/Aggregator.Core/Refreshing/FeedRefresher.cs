@@ -144,18 +144,21 @@ public sealed partial class FeedRefresher(
         // again, it is not news, and alerting on it could send an alert a second time.
         var horizon = retention.Value.KeepEntries is { } keep ? now - keep : (DateTimeOffset?)null;
 
-        await using var write = await database.BeginWriteAsync(cancellationToken);
         // A feed that lists one entry twice with different texts would otherwise update it back and forth at every
         // poll: the last listing is the one stored, as before entries could change.
         var last = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Length; i++) last[keys[i]] = i;
         // Feeds list newest first; storing oldest first keeps entry ids (and alerts) in publishing order.
-        for (var i = document.Entries.Count - 1; i >= 0; i--)
+        var order = Enumerable.Range(0, keys.Length).Reverse().Where(i => last[keys[i]] == i).ToArray();
+
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        // New, or stored before and since changed by the feed (title or text): either is matched; a rule that has
+        // already matched the entry is not recorded again (matches' UNIQUE (entry_id, rule)), so it never alerts twice.
+        var stored = await EntryStore.StoreAllAsync(write, feed.Id, [.. order.Select(i => rows[i])]);
+        for (var n = 0; n < order.Length; n++)
         {
-            if (last[keys[i]] != i) continue;
-            // New, or stored before and since changed by the feed (title or text): either is matched; a rule that has
-            // already matched the entry is not recorded again (matches' UNIQUE (entry_id, rule)), so it never alerts twice.
-            if (await EntryStore.StoreAsync(write, feed.Id, rows[i]) is not { } entry) continue;
+            var i = order[n];
+            if (stored[n] is not { } entry) continue;
             if (entry.Updated) updatedEntries++;
             else newEntries++;
             if (backlog || !rules.Any || document.Entries[i].Published < horizon) continue;

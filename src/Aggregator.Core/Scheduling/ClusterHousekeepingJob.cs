@@ -17,7 +17,7 @@ public sealed class ClusterHousekeepingJob(EntryStore entries, NodeStore nodes, 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await nodes.ForgetAsync(time.GetUtcNow() - TimeSpan.FromDays(1), stopping.Token);
+            await nodes.ForgetAsync(time.GetUtcNow() - NodeStore.KeptFor, stopping.Token);
             await entries.UpdateSearchIndexAsync(stopping.Token);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Aggregator.Parsing;
 using Aggregator.Rules;
 using Dapper;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Aggregator.Storage;
 
@@ -85,14 +87,8 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
     /// <summary>Stores the entry unless the feed already has one with this key; one whose title or text changed is
     /// updated (see <see cref="StoreAsync"/>).</summary>
     /// <returns>The new (or updated) row's id, or null when the entry was already stored as it is.</returns>
-    public static ValueTask<long?> InsertAsync(WriteScope write, long feedId, EncodedEntry entry)
-    {
-        if (write.Provider == StorageProvider.Postgres) return new(InsertWithDapperAsync(write, feedId, entry));
-        var statement = write.Statement(InsertSql);
-        statement.Bind("@FeedId", feedId);
-        statement.BindUtf8(EncodedColumns, entry.Utf8 ?? [.. entry.Text.Select(Utf8)]);
-        return new(statement.RunReturningInteger());
-    }
+    public static async ValueTask<long?> InsertAsync(WriteScope write, long feedId, EncodedEntry entry) =>
+        (await StoreAsync(write, feedId, entry))?.Id;
 
     /// <summary>What <see cref="StoreAsync"/> did with an entry: stored it (revision 0), or updated the stored one
     /// whose title or text the feed changed (revision 1 and up).</summary>
@@ -107,46 +103,68 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
     /// <returns>The row and its revision, or null when the entry was already stored as it is.</returns>
     public static async ValueTask<StoredEntry?> StoreAsync(WriteScope write, long feedId, EncodedEntry entry)
     {
-        if (write.Provider == StorageProvider.Postgres)
-        {
-            foreach (var (id, revision) in await write.Connection.QueryAsync<(long, long)>(InsertSql, DapperParameters(feedId, entry), write.Transaction))
-                return new StoredEntry(id, revision);
-            return null;
-        }
+        if (write.Provider == StorageProvider.Postgres) return (await StoreAllAsync(write, feedId, [entry]))[0];
         var statement = write.Statement(InsertSql);
         statement.Bind("@FeedId", feedId);
         statement.BindUtf8(EncodedColumns, entry.Utf8 ?? [.. entry.Text.Select(Utf8)]);
         return statement.RunReturningTwoIntegers() is { } pair ? new StoredEntry(pair.First, pair.Second) : null;
     }
 
-    private static Task<long?> InsertWithDapperAsync(WriteScope write, long feedId, EncodedEntry entry)
+    /// <summary>Stores (or updates, see <see cref="StoreAsync"/>) a feed's entries in the order given (ids follow it).
+    /// On SQLite, the writer's prepared statement once per entry, in process. On PostgreSQL, the same statement once per
+    /// entry in one <see cref="NpgsqlBatch"/>: one round trip for the feed instead of one per entry, which left a
+    /// 1,000-feed first poll waiting on the network for 50,000 replies (3x SQLite's time).</summary>
+    /// <returns>Per entry, what was stored, or null when it was already stored as it is.</returns>
+    public static async ValueTask<StoredEntry?[]> StoreAllAsync(WriteScope write, long feedId, IReadOnlyList<EncodedEntry> entries)
     {
-        return write.Connection.QuerySingleOrDefaultAsync<long?>(InsertSql, DapperParameters(feedId, entry), write.Transaction);
+        var stored = new StoredEntry?[entries.Count];
+        if (write.Provider == StorageProvider.Postgres)
+        {
+            if (entries.Count > 0) await StoreBatchAsync(write, feedId, entries, stored);
+            return stored;
+        }
+        for (var i = 0; i < entries.Count; i++) stored[i] = await StoreAsync(write, feedId, entries[i]);
+        return stored;
     }
 
-    private static object DapperParameters(long feedId, EncodedEntry entry)
+    private static async Task StoreBatchAsync(WriteScope write, long feedId, IReadOnlyList<EncodedEntry> entries, StoredEntry?[] stored)
     {
-        var text = entry.Text;
-        return new
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)write.Connection, (NpgsqlTransaction)write.Transaction);
+        foreach (var entry in entries)
         {
-            FeedId = feedId,
-            EntryKey = PostgresText.Clean(text[0]),
-            Guid = PostgresText.Clean(text[1]),
-            Link = PostgresText.Clean(text[2]),
-            Title = PostgresText.Clean(text[3]),
-            Author = PostgresText.Clean(text[4]),
-            Summary = PostgresText.Clean(text[5]),
-            Content = PostgresText.Clean(text[6]),
-            SummaryHtml = PostgresText.Clean(text[7]),
-            ContentHtml = PostgresText.Clean(text[8]),
-            Categories = new JsonText(text[9]!),
-            Enclosures = new JsonText(text[10]!),
-            PublishedAt = entry.Published,
-            UpdatedAt = entry.Updated,
-            FetchedAt = entry.Fetched,
-            Language = PostgresText.Clean(text[14]),
-        };
+            var command = new NpgsqlBatchCommand(InsertSql);
+            var parameters = command.Parameters;
+            parameters.Add(new NpgsqlParameter<long>("FeedId", feedId));
+            var text = entry.Text;
+            for (var i = 0; i < EncodedColumns.Length; i++)
+            {
+                var name = EncodedColumns[i][1..];
+                parameters.Add(i switch
+                {
+                    CategoriesColumn or EnclosuresColumn => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = JsonText.ForPostgres(text[i]!) },
+                    PublishedColumn => Time(name, entry.Published),
+                    UpdatedColumn => Time(name, entry.Updated),
+                    FetchedColumn => Time(name, entry.Fetched),
+                    _ => new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)PostgresText.Clean(text[i]) ?? DBNull.Value },
+                });
+            }
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync();
+        var n = 0;
+        do
+        {
+            if (await reader.ReadAsync()) stored[n] = new StoredEntry(reader.GetInt64(0), reader.GetInt64(1));
+            n++;
+        }
+        while (await reader.NextResultAsync());
     }
+
+    // Positions in EncodedColumns of the values that are not plain text on PostgreSQL.
+    private const int CategoriesColumn = 9, EnclosuresColumn = 10, PublishedColumn = 11, UpdatedColumn = 12, FetchedColumn = 13;
+
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
+        new(name, NpgsqlDbType.TimestampTz) { Value = value is { } time ? time.ToUniversalTime() : DBNull.Value };
 
     // The ids come from the entries_feed_date index alone (it holds the date), so only the rows kept are read;
     // ordering whole rows read every entry of the table, text and all.

@@ -13,4 +13,9 @@ public sealed class NodeRow
     public long FeedsPolled { get; set; }
     /// <summary>Alerts this node delivered within the hour (PostgreSQL; 0 on SQLite).</summary>
     public long AlertsSent { get; set; }
+
+    /// <summary>"stopped" after a clean stop; "alive" when heard from within a lease (Aggregator:Cluster:Lease);
+    /// "dead" after it, when its claims are anybody's.</summary>
+    public string StateAt(DateTimeOffset now, TimeSpan lease) =>
+        StoppedAt is not null ? "stopped" : now - LastHeartbeatAt <= lease ? "alive" : "dead";
 }

@@ -5,6 +5,10 @@ namespace Aggregator.Storage;
 /// <summary>The nodes table: each running service's row, its heartbeat, and what the cluster looks like from here.</summary>
 public sealed class NodeStore(Database database)
 {
+    /// <summary>How long the row of a node not heard from (stopped, or dead) is kept and shown: a day, then
+    /// housekeeping deletes it (<see cref="ForgetAsync"/>).</summary>
+    public static readonly TimeSpan KeptFor = TimeSpan.FromDays(1);
+
     private const string Upsert = """
         INSERT INTO nodes (id, host, pid, started_at, last_heartbeat_at)
         VALUES (@Id, @Host, @Pid, @Now, @Now)

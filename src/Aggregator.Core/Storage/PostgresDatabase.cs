@@ -22,6 +22,10 @@ public sealed class PostgresDatabase : Database
         Name = $"PostgreSQL database {builder.Database} on {builder.Host}:{builder.Port}";
         // Unless the user chose otherwise: prepare what runs twice, keep up to 64 such statements per connection.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        // A connection goes back to the pool after every feed's write; resetting its session each time (RESET ALL,
+        // CLOSE ALL, pg_advisory_unlock_all ...) is work for the server with nothing to undo: we set no session state
+        // and take only transaction-scoped advisory locks, but for the migration lock, which is released by name.
+        if (!builder.ContainsKey("No Reset On Close")) builder.NoResetOnClose = true;
         builder.ApplicationName ??= "aggregator";
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }

@@ -61,12 +61,12 @@ internal static class FeedsCommand
         var database = services.GetRequiredService<Database>();
         var lease = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.Lease;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var nodes = await services.GetRequiredService<NodeStore>().ListAsync(now - TimeSpan.FromDays(1), now, cancellationToken);
+        var nodes = await services.GetRequiredService<NodeStore>().ListAsync(now - NodeStore.KeptFor, now, cancellationToken);
         if (database.Provider != StorageProvider.Postgres && nodes.Count(n => n.StoppedAt is null && now - n.LastHeartbeatAt <= lease) <= 1) return;
         Console.WriteLine($"nodes on {database.Name} (seen in the last day):");
         foreach (var node in nodes)
         {
-            var state = node.StoppedAt is not null ? "stopped" : now - node.LastHeartbeatAt <= lease ? "alive" : "dead";
+            var state = node.StateAt(now, lease);
             Console.WriteLine($"  {node.Id,-32} {node.Host,-20} {state,-7}  last heartbeat {node.LastHeartbeatAt:yyyy-MM-dd HH:mm:ss}Z  " +
                 $"last hour: {node.FeedsPolled} feeds polled, {node.AlertsSent} alerts sent");
         }

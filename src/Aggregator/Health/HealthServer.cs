@@ -75,6 +75,20 @@ public sealed partial class HealthServer(HealthCheck health, AggregatorMetrics m
             stallAfterSeconds = report.StallAfter.TotalSeconds,
             feeds = report.Feeds,
             outbox = new { pending = report.OutboxPending, dead = report.OutboxDead, oldestPending = report.OldestPending },
+            // PostgreSQL: who this node is and the nodes it sees; null on SQLite.
+            cluster = report.Nodes is null ? null : new
+            {
+                node = report.Node,
+                nodes = report.Nodes.Select(n => new
+                {
+                    id = n.Id,
+                    host = n.Host,
+                    state = n.State,
+                    lastHeartbeat = n.LastHeartbeatAt,
+                    feedsPolledLastHour = n.FeedsPolled,
+                    alertsSentLastHour = n.AlertsSent,
+                }),
+            },
         }, Json, context.RequestAborted);
     }
 

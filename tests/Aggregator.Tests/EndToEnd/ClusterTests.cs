@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Aggregator.Storage;
 using Aggregator.Tests.Support;
@@ -198,16 +197,13 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     /// <summary>Waits until the condition holds (checked every 100 ms), or fails naming what did not happen.</summary>
-    private async Task UntilAsync(string what, Func<Task<bool>> condition)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Patience.TotalSeconds * Stopwatch.Frequency);
-        while (!await condition())
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-                throw new TimeoutException($"not within {Patience.TotalMinutes} minutes: {what}; nodes' logs:\n{string.Join("\n---\n", _nodes.Select(n => n.Log[^Math.Min(3000, n.Log.Length)..]))}");
-            foreach (var node in _nodes.Where(n => n.HasExited && !_killed.Contains(n)))
-                throw new InvalidOperationException($"a node exited on its own:\n{node.Log}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    private Task UntilAsync(string what, Func<Task<bool>> condition) =>
+        Eventually.TrueAsync(() =>
+            {
+                foreach (var node in _nodes.Where(n => n.HasExited && !_killed.Contains(n)))
+                    throw new InvalidOperationException($"a node exited on its own:\n{node.Log}");
+                return condition();
+            },
+            () => $"not within {Patience.TotalMinutes} minutes: {what}; nodes' logs:\n{string.Join("\n---\n", _nodes.Select(n => n.Log[^Math.Min(3000, n.Log.Length)..]))}",
+            Patience, TimeSpan.FromMilliseconds(100));
 }

@@ -65,6 +65,7 @@ public sealed partial class HealthServerTests : IAsyncLifetime
         Assert.Equal("2026-12-01T12:00:02+00:00", body.GetProperty("lastCycleEnd").GetString());
         Assert.Equal(2, body.GetProperty("feeds").GetProperty("new").GetInt64());
         Assert.Equal(0, body.GetProperty("outbox").GetProperty("pending").GetInt64());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("cluster").ValueKind); // SQLite: one process, no cluster to show
 
         _time.Advance(TimeSpan.FromSeconds(10)); // 152 s since the last cycle started: five ticks of 30 s have passed
         var stalled = await _http.GetAsync(new Uri(_server.Address!, "/healthz"), ct);
@@ -73,6 +74,25 @@ public sealed partial class HealthServerTests : IAsyncLifetime
 
         _metrics.CycleStarted(_time.GetUtcNow());
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri(_server.Address!, "/healthz"), ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthzGivesTheOutboxDepthAndWhenItsOldestPendingAlertWasQueued()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var queued = _time.GetUtcNow() - TimeSpan.FromMinutes(7);
+        var feedId = (await new FeedStore(_database).GetAllAsync(ct))[0].Id;
+        await using (var write = await _database.BeginWriteAsync(ct))
+        {
+            var entryId = await EntryStore.InsertAsync(write, feedId, EntryStore.Encode("id:1", new Aggregator.Parsing.ParsedEntry { Id = "1" }, queued, storeHtml: false));
+            var matchId = await new MatchStore(_database).InsertAsync(write, entryId!.Value, "rule", ["word"], queued);
+            await new OutboxStore(_database).InsertAsync(write, "delivery-1", matchId!.Value, "email", "{}", queued, queued, null);
+            await write.CommitAsync(ct);
+        }
+
+        var body = JsonDocument.Parse(await _http.GetStringAsync(new Uri(_server.Address!, "/healthz"), ct)).RootElement;
+        Assert.Equal(1, body.GetProperty("outbox").GetProperty("pending").GetInt64());
+        Assert.Equal(queued, body.GetProperty("outbox").GetProperty("oldestPending").GetDateTimeOffset());
     }
 
     [Fact]

@@ -62,6 +62,46 @@ public sealed class DatabaseTests : IDisposable
         Assert.Equal("""[{"url":"https://example.com/1.mp3","type":"audio/mpeg","length":42}]""", await connection.ExecuteScalarAsync<string>("SELECT enclosures FROM entries"));
     }
 
+    /// <summary>A feed's entries stored together (on PostgreSQL, one batch): each gets its id or null in the order
+    /// given, ids rising in that order, a key stored before or twice in the document stored once, and a NUL or a lone
+    /// surrogate in a text or a category does not fail the feed.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AFeedsEntriesStoredTogetherGetTheirIdsInOrderAndKnownKeysNone(StorageProvider provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var database = await TestDatabases.CreateAsync(provider, _directory);
+        var feeds = new FeedStore(database);
+        var now = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        await feeds.SyncAsync([new FeedDefinition("x", new Uri("https://example.com/x.xml"), null, [])], now, ct);
+        var feedId = Assert.Single(await feeds.GetAllAsync(ct)).Id;
+        EntryStore.EncodedEntry Encode(string key, string? title = null, IReadOnlyList<string>? categories = null) =>
+            EntryStore.Encode(key, new ParsedEntry { Id = key, Title = title ?? key, Categories = categories ?? [] }, now, storeHtml: false);
+
+        EntryStore.StoredEntry?[] first, second;
+        await using (var write = await database.BeginWriteAsync(ct))
+        {
+            first = await EntryStore.StoreAllAsync(write, feedId, [Encode("a"), Encode("b", "nul\0 and \ud800 lone"), Encode("a"), Encode("c", categories: ["\u0000"])]);
+            await write.CommitAsync(ct);
+        }
+        await using (var write = await database.BeginWriteAsync(ct))
+        {
+            second = await EntryStore.StoreAllAsync(write, feedId, [Encode("c"), Encode("d"), Encode("b")]);
+            await write.CommitAsync(ct);
+        }
+
+        Assert.Equal([true, true, false, true], first.Select(id => id is not null));
+        Assert.True(first[0]!.Id < first[1]!.Id && first[1]!.Id < first[3]!.Id, $"ids {string.Join(", ", first.Select(e => e?.Id))} do not rise in the order given");
+        Assert.Equal([false, true, false], second.Select(id => id is not null));
+        Assert.True(second[1]!.Id > first[3]!.Id);
+        await using (var write = await database.BeginWriteAsync(ct))
+            Assert.Empty(await EntryStore.StoreAllAsync(write, feedId, [])); // an empty document sends nothing
+        var titles = (await new EntryStore(database).ListAsync(null, null, 10, ct)).ToDictionary(e => e.EntryKey, e => e.Title);
+        Assert.Equal(["a", "b", "c", "d"], titles.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("a", "c", "d"), (titles["a"], titles["c"], titles["d"]));
+        if (provider == StorageProvider.Postgres) Assert.Equal("nul\uFFFD and \uFFFD lone", titles["b"]);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task EntriesAreListedNewestFirstByTheirDateOrWhenFirstSeenAcrossFeedsOrForOne(StorageProvider provider)
