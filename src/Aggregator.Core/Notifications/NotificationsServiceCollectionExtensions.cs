@@ -41,6 +41,9 @@ public static class NotificationsServiceCollectionExtensions
             return new NotifierRegistry(Configured(configuration).ToDictionary(n => n.Key, n => (Func<INotifier>)(() => factory.Create(n.Key, n.Value))));
         });
         services.AddMonitoring();
+        services.AddOptions<HealthAlertOptions>().BindConfiguration(HealthAlertOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthAlertOptions>, ValidateHealthAlertOptions>();
+        services.AddSingleton<HealthAlerts>();
         services.AddSingleton<OutboxDispatcher>();
         return services;
     }

@@ -22,6 +22,7 @@ public sealed class MigrationTests
         ["0008_operations.sql"] = "abd06a1d4758b758b3a53ff8d69bf9af1ddcda0cbedc80c696c833eec46e1b1d",
         ["0010_cluster.sql"] = "a320fad015e0fa75171064564adac303f74f8476db8ac32a3d70cc3342351c01",
         ["0011_cluster_scheduler.sql"] = "bd2028b70dfae1f55064d6fd69e0d7334a9f1d55d5793524d62494bad31e9689",
+        ["0012_outbox_history_and_health.sql"] = "4669c24e0033ab00ad75add1db5a60c12e103daea52d1b75a1f437f5f36e043b",
         // PostgreSQL's twins (schema_version records each number run; an edited one would not run again either).
         ["postgres/0001_initial.sql"] = "ca130cac4b9e3b30e613071bdc491d2305085ef4f0fcb0ca1b897eef37725bc4",
         ["postgres/0002_search_index.sql"] = "48f8773c37c292061d32982133c63a17240e2c018ed82faceedd5a2f49530098",
@@ -33,6 +34,7 @@ public sealed class MigrationTests
         ["postgres/0008_operations.sql"] = "08a61202a3922a208d5048dc40c40ece42098727011684bd4eb4183f03955eac",
         ["postgres/0010_cluster.sql"] = "93031c65a21f371e536256e8035ac547cf0caafa5a953118986f15e2fcd2f23a",
         ["postgres/0011_cluster_scheduler.sql"] = "4a526a9e9b9ee801aa97635808a16a03bfd30eb4dec729dc2412c91bdaa6bb8b",
+        ["postgres/0012_outbox_history_and_health.sql"] = "8a38dc8154c973cb8cba415a3e63b45c86d5642e0d52f5badf02fcf5a77bede0",
     };
 
     private const string Prefix = "Aggregator.Storage.Migrations.";
