@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Aggregator.Notifications;
 using Aggregator.Storage;
 using Aggregator.Tests.Support;
+using Dapper;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aggregator.Tests.Notifications;
@@ -125,6 +128,24 @@ public abstract class OperationalAlertTests(StorageProvider provider) : IAsyncLi
         Assert.Equal(2, Operational(_ops).Count);
         Assert.Equal(2, await _root.CountAsync("SELECT count(*) FROM outbox WHERE match_id IS NULL AND status = 'delivered'"));
         Assert.Equal(1, await _root.CountAsync("SELECT count(*) FROM health_problems WHERE kind = 'feed_failing' AND ended_at IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task TwoNodesCheckingTheSameProblemAtOnceQueueItsAlertOnce()
+    {
+        var first = await StartAsync();
+        await using var second = await TestHost.StartAsync(_root.Path, _time, new FixedRandom(0.5));
+        await using (var connection = await _root.OpenDatabaseAsync())
+            await connection.ExecuteAsync("UPDATE feeds SET error_count = 9, last_error = 'answered 500'");
+
+        for (var round = 0; round < 5; round++)
+        {
+            await Task.WhenAll(
+                Task.Run(() => first.Services.GetRequiredService<HealthAlerts>().CheckAsync(HealthChecks.All, TestContext.Current.CancellationToken)),
+                Task.Run(() => second.Services.GetRequiredService<HealthAlerts>().CheckAsync(HealthChecks.All, TestContext.Current.CancellationToken)));
+        }
+        Assert.Equal(1, await _root.CountAsync("SELECT count(*) FROM health_problems"));
+        Assert.Equal(1, await _root.CountAsync("SELECT count(*) FROM outbox WHERE match_id IS NULL"));
     }
 
     [Fact]
