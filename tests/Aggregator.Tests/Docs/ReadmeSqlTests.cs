@@ -107,6 +107,10 @@ public sealed partial class ReadmeSqlTests : IAsyncLifetime
         Assert.Equal("New sanctions hit Hezbollah and Russia", dead["title"]);
         Assert.Contains("answered 400", (string)dead["last_error"]!);
 
+        var attempt = Assert.Single(Answer("Every attempt at the deliveries that gave up (what `aggregator outbox show ID` lists)"));
+        Assert.Equal((dead["delivery_id"], "dead"), (attempt["outbox_id"], attempt["outcome"]));
+        Assert.Contains("answered 400", (string)attempt["error"]!);
+
         // Both entries were stored "today", unless midnight (UTC) passed while the test ran.
         var today = Answer("What came in today, newest first");
         if (DateTimeOffset.UtcNow.Date == polledAt.Date)
