@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Aggregator.Parsing;
 
 namespace Aggregator.Notifications;
@@ -28,6 +29,48 @@ public sealed record Alert
     /// it: "Updated: " before the title, "update": true in the webhook. Left out of the payload when false.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool Update { get; init; }
+
+    /// <summary>The value of <see cref="Kind"/> for the monitor's own alerts (Aggregator:Health:Notify).</summary>
+    public const string OperationalKind = "operational";
+
+    /// <summary>"operational" for an alert about the monitor itself; null for a rule's match.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>Operational: what is wrong (feed_failing, feed_gone, feed_moved, feed_silent, dead_letter, notifier_failing).</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>Operational: "problem" when it starts, "recovered" when it ends.</summary>
+    public string? State { get; init; }
+
+    /// <summary>Operational: the feed's or notifier's name, or the dead delivery's id.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>Operational: when the problem was seen.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    [JsonIgnore]
+    public bool IsOperational => Kind == OperationalKind;
+
+    /// <summary>An operational alert: Title is its one-line headline, Summary the sentence that says what to do. Rule
+    /// and Feed are filled so that every format that shows them still reads well.</summary>
+    public static Alert Operational(string deliveryId, string notifier, string problem, string state, string subject, string headline,
+        string detail, string? feed, string? feedUrl, DateTimeOffset since, DateTimeOffset now) => new()
+    {
+        DeliveryId = deliveryId,
+        Kind = OperationalKind,
+        Problem = problem,
+        State = state,
+        Subject = subject,
+        Since = since,
+        Rule = "Aggregator",
+        Notifier = notifier,
+        Feed = feed ?? "Aggregator",
+        FeedUrl = feedUrl ?? "",
+        EntryId = $"{problem}:{subject}",
+        Title = headline,
+        Summary = detail,
+        MatchedAt = now,
+    };
 
     /// <summary>The alert for one entry, rule and notifier, as it is fixed in the outbox when the match is stored.</summary>
     /// <param name="entryKey">Our dedupe key, the entry's id when the feed gives none.</param>

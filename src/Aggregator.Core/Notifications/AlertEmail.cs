@@ -12,8 +12,10 @@ public static class AlertEmail
     /// grows the header (RFC 5322 recommends lines under 78 characters, folding handles the rest).</summary>
     public const int MaxSubjectLength = 150;
 
-    public static string Subject(Alert alert) =>
-        AlertText.Truncate($"[{AlertText.OneLine(alert.Rule)}] {AlertText.Title(alert)}", MaxSubjectLength);
+    /// <summary>"[rule] title"; an operational alert's is "[Aggregator] operational: title", for mail rules to sort.</summary>
+    public static string Subject(Alert alert) => AlertText.Truncate(alert.IsOperational
+        ? $"[Aggregator] operational: {AlertText.Title(alert)}"
+        : $"[{AlertText.OneLine(alert.Rule)}] {AlertText.Title(alert)}", MaxSubjectLength);
 
     /// <summary>The Message-ID is derived from the delivery id, so a retried delivery that did reach the
     /// server the first time (the connection dropped after DATA) shows up as a duplicate that clients and
@@ -49,6 +51,11 @@ public static class AlertEmail
     public static MimeMessage Build(Alert alert, MailboxAddress from, IEnumerable<MailboxAddress> to, DateTimeOffset now)
     {
         var message = Message(Subject(alert), alert.DeliveryId, alert.Rule, from, to, now);
+        if (alert.IsOperational)
+        {
+            message.Headers.Add("X-Aggregator-Kind", Alert.OperationalKind);
+            message.Headers.Add("X-Aggregator-Problem", $"{alert.Problem} {alert.State}");
+        }
         message.Headers.Add("X-Aggregator-Feed", AlertText.OneLine(alert.Feed));
         message.Headers.Add("X-Aggregator-Entry-Id", AlertText.OneLine(alert.EntryId));
         if (SafeLink.From(alert.Link) is { } link)
@@ -118,6 +125,11 @@ public static class AlertEmail
         else
             html.Append(title);
         html.Append("</h2>\n<table style=\"border-collapse: collapse\">\n");
+        if (alert.IsOperational)
+        {
+            Row(html, "Problem", WebUtility.HtmlEncode($"{alert.Problem} ({alert.State})"));
+            Row(html, "Subject", WebUtility.HtmlEncode(AlertText.OneLine(alert.Subject)));
+        }
         Row(html, "Rule", WebUtility.HtmlEncode(AlertText.OneLine(alert.Rule)));
         var feed = WebUtility.HtmlEncode(AlertText.OneLine(alert.Feed));
         Row(html, "Feed", SafeLink.From(alert.FeedUrl) is { } feedUrl
@@ -127,9 +139,10 @@ public static class AlertEmail
             Row(html, "Published", WebUtility.HtmlEncode(AlertText.Date(published)));
         if (!string.IsNullOrWhiteSpace(alert.Author))
             Row(html, "Author", WebUtility.HtmlEncode(AlertText.OneLine(alert.Author)));
-        Row(html, "Matched", alert.MatchedTerms.Count > 0
-            ? string.Join(", ", alert.MatchedTerms.Select(term => $"<mark>{WebUtility.HtmlEncode(AlertText.OneLine(term))}</mark>"))
-            : "(no terms recorded)");
+        if (!alert.IsOperational)
+            Row(html, "Matched", alert.MatchedTerms.Count > 0
+                ? string.Join(", ", alert.MatchedTerms.Select(term => $"<mark>{WebUtility.HtmlEncode(AlertText.OneLine(term))}</mark>"))
+                : "(no terms recorded)");
         html.Append("</table>\n");
 
         if (EntryHtml.ToHtml(alert.SummaryHtml, alert.Link, alert.MatchedTerms) is { } entryHtml)

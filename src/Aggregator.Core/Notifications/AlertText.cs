@@ -30,6 +30,7 @@ public static class AlertText
     /// one line (<see cref="OneLine"/>, <see cref="SafeLink"/>), so a line break from the feed cannot add a line.</summary>
     public static string Render(Alert alert)
     {
+        if (alert.IsOperational) return RenderOperational(alert);
         var text = new StringBuilder();
         text.Append("Rule:      ").AppendLine(OneLine(alert.Rule));
         text.Append("Title:     ").AppendLine(Title(alert));
@@ -41,6 +42,24 @@ public static class AlertText
         if (!string.IsNullOrWhiteSpace(alert.Author))
             text.Append("Author:    ").AppendLine(OneLine(alert.Author));
         text.Append("Matched:   ").AppendLine(alert.MatchedTerms.Count > 0 ? OneLine(string.Join(", ", alert.MatchedTerms)) : "(no terms recorded)");
+        text.Append("Detected:  ").AppendLine(Date(alert.MatchedAt));
+        if (Summary(alert) is { } summary)
+            text.AppendLine().AppendLine(summary);
+        return text.ToString();
+    }
+
+    /// <summary>An operational alert: what is wrong with the monitor itself, about what, since when, and the sentence
+    /// that says what to do.</summary>
+    private static string RenderOperational(Alert alert)
+    {
+        var text = new StringBuilder();
+        text.Append("Operational: ").AppendLine(Title(alert));
+        text.Append("Problem:   ").Append(OneLine(alert.Problem)).Append(" (").Append(OneLine(alert.State)).AppendLine(")");
+        text.Append("Subject:   ").AppendLine(OneLine(alert.Subject));
+        if (!string.IsNullOrEmpty(alert.FeedUrl))
+            text.Append("Feed:      ").Append(OneLine(alert.Feed)).Append(" <").Append(OneLine(alert.FeedUrl)).AppendLine(">");
+        if (alert.Since is { } since)
+            text.Append("Since:     ").AppendLine(Date(since));
         text.Append("Detected:  ").AppendLine(Date(alert.MatchedAt));
         if (Summary(alert) is { } summary)
             text.AppendLine().AppendLine(summary);

@@ -18,7 +18,9 @@ public sealed class ConsoleNotifier : INotifier
 
     public static string Format(Alert alert)
     {
-        var heading = $"=== Match for rule '{AlertText.OneLine(alert.Rule)}' in {AlertText.OneLine(alert.Feed)} ";
+        var heading = alert.IsOperational
+            ? $"=== [Aggregator] operational: {alert.Problem} ({alert.State}) "
+            : $"=== Match for rule '{AlertText.OneLine(alert.Rule)}' in {AlertText.OneLine(alert.Feed)} ";
         return heading + new string('=', Math.Max(3, 72 - heading.Length)) + Environment.NewLine
             + AlertText.Render(alert).ReplaceLineEndings() + Environment.NewLine;
     }

@@ -42,6 +42,9 @@ public static class NotificationsServiceCollectionExtensions
         });
         services.TryAddSingleton(_ => new DeliveryTiming(Configured(configuration), TimeZoneInfo.Local));
         services.AddMonitoring();
+        services.AddOptions<HealthAlertOptions>().BindConfiguration(HealthAlertOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthAlertOptions>, ValidateHealthAlertOptions>();
+        services.AddSingleton<HealthAlerts>();
         services.AddSingleton<OutboxDispatcher>();
         return services;
     }

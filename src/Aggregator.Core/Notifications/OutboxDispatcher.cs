@@ -21,7 +21,8 @@ public sealed partial class OutboxDispatcher(
     TimeProvider time,
     Random random,
     AggregatorMetrics metrics,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger,
+    HealthAlerts? health = null)
 {
     private const int BatchSize = 256;
 
@@ -84,6 +85,7 @@ public sealed partial class OutboxDispatcher(
         int delivered = 0, retrying = 0, dead = 0;
         var seen = new HashSet<string>();
         var settings = options.Value;
+        var healthChecked = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             var deliveries = new List<Delivery>();
@@ -108,6 +110,13 @@ public sealed partial class OutboxDispatcher(
             if (deliveries.Count == 0)
             {
                 if (again.Count > 0 && database.Provider == StorageProvider.Postgres) await outbox.ReleaseAsync(again, CancellationToken.None);
+                // With this pass's attempts recorded: dead letters and failing notifiers are alerted on
+                // (Aggregator:Health:Notify), and those alerts go out in this drain.
+                if (!healthChecked && health is { Enabled: true })
+                {
+                    healthChecked = true;
+                    if (await health.TryCheckAsync(HealthChecks.Deliveries, cancellationToken) > 0) continue;
+                }
                 break;
             }
 
@@ -196,7 +205,7 @@ public sealed partial class OutboxDispatcher(
                 return DeliveryStatus.Delivered;
             case DeliveryStatus.Retry when attempts < settings.MaxAttempts:
                 var next = time.GetUtcNow() + RetryDelay(attempts, outcome.RetryAfter, settings, random);
-                await outbox.MarkRetryAsync(ids, next, outcome.Error ?? "failed", CancellationToken.None);
+                await outbox.MarkRetryAsync(ids, time.GetUtcNow(), next, outcome.Error ?? "failed", CancellationToken.None);
                 metrics.Delivered(delivery.Notifier, "retry", ids.Length);
                 LogRetrying(deliveryId, delivery.Notifier, attempts, Iso.ToText(next), outcome.Error);
                 return DeliveryStatus.Retry;
@@ -204,7 +213,7 @@ public sealed partial class OutboxDispatcher(
                 var reason = outcome.Status == DeliveryStatus.Permanent
                     ? outcome.Error ?? "permanent failure"
                     : $"gave up after {attempts} attempts (Aggregator:Delivery:MaxAttempts); last error: {outcome.Error}";
-                await outbox.MarkDeadAsync(ids, reason, CancellationToken.None);
+                await outbox.MarkDeadAsync(ids, time.GetUtcNow(), reason, CancellationToken.None);
                 metrics.Delivered(delivery.Notifier, "dead", ids.Length);
                 LogDead(deliveryId, delivery.Notifier, reason);
                 return DeliveryStatus.Permanent;

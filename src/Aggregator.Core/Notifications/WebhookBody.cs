@@ -30,7 +30,40 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
 
     /// <summary>Our documented payload (docs/notifications.md): a stable shape with every key always present,
     /// null when the feed did not say, so receivers need no existence checks.</summary>
-    public static WebhookBody Generic(Alert alert) => Json(json => WriteAlert(json, alert));
+    public static WebhookBody Generic(Alert alert) => Json(json =>
+    {
+        if (alert.IsOperational) WriteOperational(json, alert);
+        else WriteAlert(json, alert);
+    });
+
+    /// <summary>An operational alert (Aggregator:Health:Notify), marked "kind": "operational" so that a receiver can
+    /// route it apart from the rules' matches; its shape is in docs/notifications.md.</summary>
+    private static void WriteOperational(Utf8JsonWriter json, Alert alert)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", Alert.OperationalKind);
+        json.WriteString("deliveryId", alert.DeliveryId);
+        json.WriteString("problem", alert.Problem);
+        json.WriteString("state", alert.State);
+        json.WriteString("subject", AlertText.OneLine(alert.Subject));
+        json.WriteString("title", AlertText.Title(alert));
+        json.WriteString("detail", alert.Summary);
+        if (string.IsNullOrEmpty(alert.FeedUrl))
+            json.WriteNull("feed");
+        else
+        {
+            json.WriteStartObject("feed");
+            json.WriteString("name", AlertText.OneLine(alert.Feed));
+            json.WriteString("url", AlertText.OneLine(alert.FeedUrl));
+            json.WriteEndObject();
+        }
+        if (alert.Since is { } since)
+            json.WriteString("since", AlertText.IsoDate(since));
+        else
+            json.WriteNull("since");
+        json.WriteString("at", AlertText.IsoDate(alert.MatchedAt));
+        json.WriteEndObject();
+    }
 
     private static void WriteAlert(Utf8JsonWriter json, Alert alert)
     {

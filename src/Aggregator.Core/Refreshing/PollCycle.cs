@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Aggregator.Monitoring;
+using Aggregator.Notifications;
 using Aggregator.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace Aggregator.Refreshing;
 
 /// <summary>Polls a set of feeds with bounded concurrency. One feed's failure, even a bug, never stops the others.</summary>
 public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRefresher refresher, IOptions<PollingOptions> polling,
-    IOptions<ClusterOptions> cluster, TimeProvider time, AggregatorMetrics metrics, ILogger<PollCycle> logger)
+    IOptions<ClusterOptions> cluster, TimeProvider time, AggregatorMetrics metrics, HealthAlerts health, ILogger<PollCycle> logger)
 {
     /// <summary>Polls the feeds whose next_check_at has come. On PostgreSQL, where other nodes poll the same feeds, this
     /// node takes them in small batches that it claims first (see <see cref="ClaimedDueAsync"/>).</summary>
@@ -30,6 +31,7 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
         await Parallel.ForEachAsync(ClaimedDueAsync(cancellationToken), parallel,
             async (feed, ct) => reports.Enqueue(await RefreshOneAsync(feed, notModified, alertsQueued, ct)));
         await notModified.FlushAsync(cancellationToken);
+        await CheckHealthAsync(alertsQueued, cancellationToken);
         return [.. reports];
     }
 
@@ -111,7 +113,15 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
         });
         // Written before the cycle returns, so the next one (or the next `poll`) sees these feeds as checked.
         await notModified.FlushAsync(cancellationToken);
+        await CheckHealthAsync(alertsQueued, cancellationToken);
         return reports;
+    }
+
+    /// <summary>After each cycle, with every feed's outcome written: feeds failing, gone, moved or silent are alerted
+    /// on (Aggregator:Health:Notify), and the cycle's delivery is woken for those alerts.</summary>
+    private async Task CheckHealthAsync(Action? alertsQueued, CancellationToken cancellationToken)
+    {
+        if (await health.TryCheckAsync(HealthChecks.Feeds, cancellationToken) > 0) alertsQueued?.Invoke();
     }
 
     /// <summary>Indexes into <paramref name="batch"/>, one feed per host in turn (each host's feeds in their

@@ -368,6 +368,22 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
         FROM entries GROUP BY feed_id
         """;
 
+    // The entries of one poll share their fetched_at: DISTINCT makes each poll that brought news one arrival.
+    private const string SelectArrivals = """
+        SELECT feed_id, fetched_at FROM (
+            SELECT feed_id, fetched_at, row_number() OVER (PARTITION BY feed_id ORDER BY fetched_at DESC) AS n
+            FROM (SELECT DISTINCT feed_id, fetched_at FROM entries) d) r
+        WHERE n <= @PerFeed
+        ORDER BY feed_id, fetched_at
+        """;
+
+    /// <summary>The last <paramref name="perFeed"/> times each feed brought new entries, oldest first: its rhythm.</summary>
+    public async Task<IReadOnlyList<EntryArrival>> GetRecentArrivalsAsync(int perFeed, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<EntryArrival>(SelectArrivals, new { PerFeed = perFeed })).AsList();
+    }
+
     /// <summary>Per feed: entries stored, and how many were published since <paramref name="since"/>.</summary>
     public async Task<IReadOnlyDictionary<long, (long Stored, long Recent)>> CountByFeedAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
     {

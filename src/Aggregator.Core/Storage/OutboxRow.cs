@@ -4,7 +4,8 @@ namespace Aggregator.Storage;
 public sealed class OutboxRow
 {
     public string Id { get; set; } = "";
-    public long MatchId { get; set; }
+    /// <summary>Null for an operational alert, which belongs to no match.</summary>
+    public long? MatchId { get; set; }
     public string Notifier { get; set; } = "";
     public string Payload { get; set; } = "";
     public string Status { get; set; } = OutboxStatus.Pending;

@@ -22,6 +22,17 @@ public sealed class OutboxStore(Database database)
             Due = due, DigestKey = write.Provider == StorageProvider.Postgres ? PostgresText.Clean(digestKey) : digestKey, Held = held,
         }, write.Transaction);
 
+    private const string InsertOperational = """
+        INSERT INTO outbox (id, match_id, notifier, payload, status, attempts, next_attempt_at, created_at)
+        VALUES (@Id, NULL, @Notifier, @Payload, 'pending', 0, @Now, @Now)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    /// <summary>Queues an operational alert (no match) inside the caller's transaction. Its id is derived from the
+    /// problem, so a second node queueing the same one changes nothing.</summary>
+    public static Task InsertOperationalAsync(WriteScope write, string id, string notifier, string payload, DateTimeOffset now) =>
+        write.Connection.ExecuteAsync(InsertOperational, new { Id = id, Notifier = notifier, Payload = new JsonText(payload), Now = now }, write.Transaction);
+
     private const string SelectDigest = """
         SELECT * FROM outbox
         WHERE status = 'pending' AND notifier = @Notifier AND digest_key = @DigestKey
@@ -133,10 +144,11 @@ public sealed class OutboxStore(Database database)
         WHERE id = ANY(@Ids) AND status = 'pending'
         """;
 
-    /// <summary>Marks the rows of one delivery (one alert, or every alert of a digest) in one transaction.</summary>
+    /// <summary>Marks the rows of one delivery (one alert, or every alert of a digest) in one transaction, with the
+    /// attempt recorded on each.</summary>
     public Task MarkDeliveredAsync(IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WriteAsync(database.Provider == StorageProvider.Postgres ? SetDeliveredPostgres : SetDelivered,
-            new { Ids = ids.ToArray(), Now = now, Node = database.Node.Id }, cancellationToken);
+            new { Ids = ids.ToArray(), Now = now, Node = database.Node.Id }, cancellationToken, new Attempt(ids, now, "delivered", null));
 
     private const string SetRetry = """
         UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @NextAttemptAt, last_error = @Error
@@ -149,9 +161,9 @@ public sealed class OutboxStore(Database database)
         WHERE id = ANY(@Ids) AND status = 'pending'
         """;
 
-    public Task MarkRetryAsync(IReadOnlyList<string> ids, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
+    public Task MarkRetryAsync(IReadOnlyList<string> ids, DateTimeOffset now, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
         WriteAsync(database.Provider == StorageProvider.Postgres ? SetRetryPostgres : SetRetry,
-            new { Ids = ids.ToArray(), NextAttemptAt = nextAttemptAt, Error = Clean(error) }, cancellationToken);
+            new { Ids = ids.ToArray(), NextAttemptAt = nextAttemptAt, Error = Clean(error) }, cancellationToken, new Attempt(ids, now, "failed", error));
 
     private const string SetDead = """
         UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = @Error
@@ -163,8 +175,9 @@ public sealed class OutboxStore(Database database)
         WHERE id = ANY(@Ids) AND status = 'pending'
         """;
 
-    public Task MarkDeadAsync(IReadOnlyList<string> ids, string error, CancellationToken cancellationToken = default) =>
-        WriteAsync(database.Provider == StorageProvider.Postgres ? SetDeadPostgres : SetDead, new { Ids = ids.ToArray(), Error = Clean(error) }, cancellationToken);
+    public Task MarkDeadAsync(IReadOnlyList<string> ids, DateTimeOffset now, string error, CancellationToken cancellationToken = default) =>
+        WriteAsync(database.Provider == StorageProvider.Postgres ? SetDeadPostgres : SetDead, new { Ids = ids.ToArray(), Error = Clean(error) },
+            cancellationToken, new Attempt(ids, now, "dead", error));
 
     private string Clean(string text) => database.Provider == StorageProvider.Postgres ? PostgresText.Clean(text)! : text;
 
@@ -180,6 +193,59 @@ public sealed class OutboxStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<OutboxRow>(SelectList, new { FailedOnly = failedOnly, Limit = limit })).AsList();
+    }
+
+    /// <summary>One delivery, or null when there is none with this id.</summary>
+    public async Task<OutboxRow?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<OutboxRow>("SELECT * FROM outbox WHERE id = @Id", new { Id = id });
+    }
+
+    private const string SelectAttempts = """
+        SELECT * FROM outbox_attempts WHERE outbox_id = @Id ORDER BY attempted_at, id
+        """;
+
+    /// <summary>Every attempt made to deliver one row, the first first.</summary>
+    public async Task<IReadOnlyList<OutboxAttemptRow>> GetAttemptsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<OutboxAttemptRow>(SelectAttempts, new { Id = id })).AsList();
+    }
+
+    // Dead since attempts were recorded (0012): rows dead-lettered before that were never alerted on and are left so.
+    // Operational rows are left out: an alert about a failed operational alert would loop.
+    private const string SelectDeadLetters = """
+        SELECT * FROM outbox o
+        WHERE o.status = 'dead' AND o.match_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM outbox_attempts a WHERE a.outbox_id = o.id AND a.outcome = 'dead')
+        """;
+
+    /// <summary>The rules' deliveries that have been dead-lettered and are still dead.</summary>
+    public async Task<IReadOnlyList<OutboxRow>> GetDeadLettersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<OutboxRow>(SelectDeadLetters)).AsList();
+    }
+
+    // A notifier's failures since its last delivery: the first of them says how long it has been failing.
+    private const string SelectFailingNotifiers = """
+        SELECT f.notifier AS notifier, f.first_failure AS first_failure, f.failures AS failures,
+               (SELECT x.error FROM outbox_attempts x WHERE x.notifier = f.notifier ORDER BY x.attempted_at DESC, x.id DESC LIMIT 1) AS last_error
+        FROM (
+            SELECT a.notifier, min(a.attempted_at) AS first_failure, count(*) AS failures
+            FROM outbox_attempts a
+            WHERE a.outcome <> 'delivered'
+              AND NOT EXISTS (SELECT 1 FROM outbox_attempts d
+                              WHERE d.notifier = a.notifier AND d.outcome = 'delivered' AND d.attempted_at >= a.attempted_at)
+            GROUP BY a.notifier) f
+        """;
+
+    /// <summary>Each notifier whose attempts since its last delivery (or ever) have all failed, with the first failure.</summary>
+    public async Task<IReadOnlyList<FailingNotifier>> GetFailingNotifiersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<FailingNotifier>(SelectFailingNotifiers)).AsList();
     }
 
     // Only dead rows and rows waiting for a retry after a failure: a pending row never tried is an open digest or a
@@ -201,9 +267,34 @@ public sealed class OutboxStore(Database database)
     public Task<int> RequeueAsync(string? id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WriteAsync(database.Provider == StorageProvider.Postgres ? RequeuePostgres : Requeue, new { Id = id, Now = now }, cancellationToken);
 
-    private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    /// <summary>One delivery attempt: when, how it ended (delivered, failed, dead), and why not.</summary>
+    private sealed record Attempt(IReadOnlyList<string> Ids, DateTimeOffset At, string Outcome, string? Error);
+
+    // Written before the update, from the rows it is about to change (still pending), in its transaction.
+    private const string InsertAttempts = """
+        INSERT INTO outbox_attempts (outbox_id, notifier, attempted_at, outcome, error, node)
+        SELECT id, notifier, @At, @Outcome, @Error, @Node FROM outbox WHERE id IN @Ids AND status = 'pending'
+        """;
+
+    private const string InsertAttemptsPostgres = """
+        INSERT INTO outbox_attempts (outbox_id, notifier, attempted_at, outcome, error, node)
+        SELECT id, notifier, @At, @Outcome, @Error, @Node FROM outbox WHERE id = ANY(@Ids) AND status = 'pending'
+        """;
+
+    private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken, Attempt? attempt = null)
     {
         await using var write = await database.BeginWriteAsync(cancellationToken);
+        if (attempt is not null)
+        {
+            await write.Connection.ExecuteAsync(write.Provider == StorageProvider.Postgres ? InsertAttemptsPostgres : InsertAttempts,
+                new
+                {
+                    Ids = attempt.Ids.ToArray(), attempt.At, attempt.Outcome,
+                    Error = attempt.Error is null ? null : Clean(FeedStore.Bounded(attempt.Error)!),
+                    // Only a cluster has several nodes to tell apart.
+                    Node = write.Provider == StorageProvider.Postgres ? write.Node : null,
+                }, write.Transaction);
+        }
         var changed = await write.Connection.ExecuteAsync(sql, parameters, write.Transaction);
         await write.CommitAsync(cancellationToken);
         return changed;

@@ -14,7 +14,7 @@ namespace Aggregator.Storage;
 public sealed class PostgresImport(SqliteDatabase source, PostgresDatabase target)
 {
     /// <summary>The tables copied, parents before children (the foreign keys hold at every row).</summary>
-    public static readonly IReadOnlyList<string> Tables = ["feeds", "entries", "matches", "outbox", "nodes", "alert_counts"];
+    public static readonly IReadOnlyList<string> Tables = ["feeds", "entries", "matches", "outbox", "outbox_attempts", "health_problems", "nodes", "alert_counts"];
 
     /// <summary>How many rows the target's tables hold: a copy goes into an empty database only.</summary>
     public async Task<IReadOnlyDictionary<string, long>> TargetRowsAsync(CancellationToken cancellationToken)

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Aggregator.Storage;
 
 /// <summary>Deletes entries past Aggregator:Retention: unmatched ones after KeepEntries, matched ones (with their matches
-/// and deliveries) after KeepMatched, never one with a delivery still pending. A batch at a time, each its own short
+/// and deliveries) after KeepMatched, never one with a delivery still pending; operational alerts and ended health
+/// problems after KeepEntries. A batch at a time, each its own short
 /// write transaction, so the service's polls get the single writer between batches.</summary>
 public sealed class Retention(Database database, IOptions<RetentionOptions> options)
 {
@@ -46,6 +47,14 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
         DELETE FROM entries WHERE id IN (SELECT value FROM json_each(@Ids));
         """;
 
+    // Operational alerts (match_id NULL) belong to no entry, so deleting entries never takes them: they go after
+    // KeepEntries, as unmatched entries do, with the health problems that ended before then; never one still pending,
+    // nor a problem still open (it holds the state that stops a second alert).
+    private const string DeleteOperational = """
+        DELETE FROM outbox WHERE match_id IS NULL AND status <> 'pending' AND created_at < @EntriesBefore;
+        DELETE FROM health_problems WHERE ended_at IS NOT NULL AND ended_at < @EntriesBefore;
+        """;
+
     /// <summary>How many entries a run now would delete.</summary>
     public async Task<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -67,7 +76,12 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
         {
             await using var write = await database.BeginWriteAsync(cancellationToken);
             var ids = (await write.Connection.QueryAsync<long>(SelectBatch, Parameters(now, BatchSize), write.Transaction)).AsList();
-            if (ids.Count == 0) return total;
+            if (ids.Count == 0)
+            {
+                await write.Connection.ExecuteAsync(DeleteOperational, Parameters(now, 0), write.Transaction);
+                await write.CommitAsync(cancellationToken);
+                return total;
+            }
             var batch = new { Ids = JsonSerializer.Serialize(ids) };
             var indexed = await write.Connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
                 SelectIndexedText, batch, write.Transaction);

@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
             .AddSingleton<EntryStore>()
             .AddSingleton<MatchStore>()
             .AddSingleton<OutboxStore>()
+            .AddSingleton<HealthProblemStore>()
             .AddSingleton<Retention>()
             .AddSingleton<DatabaseBackup>()
             .AddSingleton<NodeStore>();

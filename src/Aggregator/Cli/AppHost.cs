@@ -136,6 +136,7 @@ internal static partial class AppHost
         (DeliveryOptions.Section, typeof(DeliveryOptions)),
         (RetentionOptions.Section, typeof(RetentionOptions)),
         (HealthOptions.Section, typeof(HealthOptions)),
+        (HealthAlertOptions.Section, typeof(HealthAlertOptions)),
         (LogOptions.Section, typeof(LogOptions)),
     ];
 

@@ -49,6 +49,7 @@ internal static class FeedsCommand
                 if (feed.LastError is not null) Console.WriteLine($"    last error ({feed.ErrorCount}x): {feed.LastError}");
                 foreach (var problem in feed.ProblemList) Console.WriteLine($"    problem: {problem}");
             }
+            if (!parse.GetValue(json)) await WriteHealthProblemsAsync(host.Services, cancellationToken);
             return ExitCodes.Ok;
         }));
         return command;
@@ -72,6 +73,18 @@ internal static class FeedsCommand
         }
         if (nodes.Count == 0) Console.WriteLine("  none: no `aggregator run` has run here in the last day");
         Console.WriteLine();
+    }
+
+    /// <summary>What the monitor knows to be wrong with itself now (health_problems, recorded when
+    /// Aggregator:Health:Notify names someone to tell); nothing when all is well.</summary>
+    private static async Task WriteHealthProblemsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var open = await services.GetRequiredService<HealthProblemStore>().GetOpenAsync(cancellationToken);
+        if (open.Count == 0) return;
+        Console.WriteLine();
+        Console.WriteLine("open problems (operational alerts):");
+        foreach (var problem in open)
+            Console.WriteLine($"  {problem.Kind,-16} since {problem.Since:yyyy-MM-dd HH:mm}Z  {problem.Detail}");
     }
 
     private static string When(DateTimeOffset? when) => when is { } w ? $"{w:yyyy-MM-dd HH:mm}Z" : "never           ";

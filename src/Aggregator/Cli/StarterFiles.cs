@@ -28,9 +28,11 @@ internal static class StarterFiles
               "KeepMatched": "365d"
             },
             // An HTTP endpoint for monitoring: /healthz (JSON) and /metrics (Prometheus). Off unless enabled.
+            // Notify: notifiers told when the monitor is blind (a feed failing, gone or silent; a notifier down), e.g. ["email"].
             "Health": {
               "Enabled": false,
-              "Url": "http://127.0.0.1:9464"
+              "Url": "http://127.0.0.1:9464",
+              "Notify": []
             },
             // "simple" (one line per event) or "json" (one JSON object per line, for log shippers).
             "LogFormat": "simple"

@@ -97,6 +97,28 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         Assert.Contains("0 of 1 entries since", query.StdOut);
     }
 
+    [Fact]
+    public async Task HealthAlertSettingsAreCheckedBesideTheListenersOnesEachErrorNamingItsKey()
+    {
+        _root.WriteSettings(notifiers: new JsonObject { ["ops"] = new JsonObject { ["Type"] = "console" } }, aggregator: new JsonObject
+        {
+            ["Health"] = new JsonObject
+            {
+                ["Enabled"] = false, ["Notify"] = new JsonArray("ops", "pager"), ["FailingPolls"] = 0, ["SilentFactor"] = 0.5,
+                ["NotifierFailingFor"] = "10s", ["Notfiy"] = "ops",
+            },
+        });
+        var result = await Run("status");
+        Assert.Equal(2, result.ExitCode);
+        Assert.DoesNotContain("Exception", result.StdErr);
+        Assert.Contains("Aggregator:Health:Notify names \"pager\", which is not a notifier; use one of ops", result.StdErr);
+        Assert.Contains("Aggregator:Health:FailingPolls is 0; it must be between 1 and 1000", result.StdErr);
+        Assert.Contains("Aggregator:Health:SilentFactor is 0.5; it must be between 1 and 1000", result.StdErr);
+        Assert.Contains("Aggregator:Health:NotifierFailingFor is 00:00:10; it must be between 1 minute and 30 days", result.StdErr);
+        Assert.Contains("unknown key \"Notfiy\" in Aggregator:Health; did you mean \"Notify\"?", result.StdErr);
+        Assert.DoesNotContain("\"Enabled\"", result.StdErr); // the listener's key, in the same section
+    }
+
     [Theory]
     [InlineData("status", "--colour")]
     [InlineData("entries", "--limit", "-5")]

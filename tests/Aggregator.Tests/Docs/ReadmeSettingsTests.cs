@@ -29,6 +29,7 @@ public sealed partial class ReadmeSettingsTests
         (DeliveryOptions.Section, typeof(DeliveryOptions)),
         (RetentionOptions.Section, typeof(RetentionOptions)),
         (HealthOptions.Section, typeof(HealthOptions)),
+        (HealthAlertOptions.Section, typeof(HealthAlertOptions)),
         (LogOptions.Section, typeof(LogOptions)),
     ];
 
@@ -62,6 +63,7 @@ public sealed partial class ReadmeSettingsTests
         null => "unset",
         TimeSpan span => DurationText(span),
         bool flag => flag ? "true" : "false",
+        IReadOnlyList<string> list => $"[{string.Join(", ", list)}]",
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         string text => text.Replace(FetchOptions.Version, "VERSION", StringComparison.Ordinal)
             .Replace("https://github.com/aggregator-feed-monitor/aggregator", "URL", StringComparison.Ordinal),

@@ -112,6 +112,10 @@ public sealed partial class ReadmeSqlTests : IAsyncLifetime
         Assert.Equal("New sanctions hit Hezbollah and Russia", story["title"]);
         Assert.Equal(["Alpha", "Beta"], new[] { (string)story["sent_from"]!, (string)story["also_in"]! }.Order());
 
+        var attempt = Assert.Single(Answer("Every attempt at the deliveries that gave up (what `aggregator outbox show ID` lists)"));
+        Assert.Equal((dead["delivery_id"], "dead"), (attempt["outbox_id"], attempt["outcome"]));
+        Assert.Contains("answered 400", (string)attempt["error"]!);
+
         // Both entries were stored "today", unless midnight (UTC) passed while the test ran.
         var today = Answer("What came in today, newest first");
         if (DateTimeOffset.UtcNow.Date == polledAt.Date)

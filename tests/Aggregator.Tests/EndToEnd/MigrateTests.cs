@@ -53,6 +53,7 @@ public sealed class MigrateTests : IAsyncLifetime
         Assert.True(migrate.ExitCode == 0, migrate.StdOut + migrate.StdErr);
         Assert.Contains("feeds: 2 of 2 rows", migrate.StdOut);
         Assert.Contains("entries: 3 of 3 rows", migrate.StdOut);
+        Assert.Contains("outbox_attempts: 1 of 1 rows", migrate.StdOut); // `outbox show` keeps its history
 
         // Copying twice would mix two histories: a database that is not empty is refused, saying why.
         var again = await AggregatorProcess.RunAsync(_root.Path, "migrate", "--to", target);

@@ -22,6 +22,7 @@ public sealed class MigrationTests
         ["0008_operations.sql"] = "abd06a1d4758b758b3a53ff8d69bf9af1ddcda0cbedc80c696c833eec46e1b1d",
         ["0010_cluster.sql"] = "a320fad015e0fa75171064564adac303f74f8476db8ac32a3d70cc3342351c01",
         ["0011_cluster_scheduler.sql"] = "bd2028b70dfae1f55064d6fd69e0d7334a9f1d55d5793524d62494bad31e9689",
+        ["0012_outbox_history_and_health.sql"] = "4669c24e0033ab00ad75add1db5a60c12e103daea52d1b75a1f437f5f36e043b",
         ["0013_flood_guard_and_quiet_hours.sql"] = "ab37a17b25d908528be8a7d8756373038b7bce65b235980276fce20247bf8141",
         ["0014_stories_and_entry_updates.sql"] = "566fb16211a51c0342391ecc42dc4d72698336391c2199e3daa30c84fb4088fa",
         // PostgreSQL's twins (schema_version records each number run; an edited one would not run again either).
@@ -35,6 +36,7 @@ public sealed class MigrationTests
         ["postgres/0008_operations.sql"] = "08a61202a3922a208d5048dc40c40ece42098727011684bd4eb4183f03955eac",
         ["postgres/0010_cluster.sql"] = "93031c65a21f371e536256e8035ac547cf0caafa5a953118986f15e2fcd2f23a",
         ["postgres/0011_cluster_scheduler.sql"] = "4a526a9e9b9ee801aa97635808a16a03bfd30eb4dec729dc2412c91bdaa6bb8b",
+        ["postgres/0012_outbox_history_and_health.sql"] = "8a38dc8154c973cb8cba415a3e63b45c86d5642e0d52f5badf02fcf5a77bede0",
         ["postgres/0013_flood_guard_and_quiet_hours.sql"] = "bf4ee51f28829dbadd97d162d00b45c27ad2b61dc2bc8c9051e9c233727fcc9b",
         ["postgres/0014_stories_and_entry_updates.sql"] = "2948164492c8ff7f9a8e3b5684e4572ae229f15d748c624c3761dc0eadfb30a1",
     };

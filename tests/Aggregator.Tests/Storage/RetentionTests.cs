@@ -79,6 +79,32 @@ public sealed class RetentionTests : IDisposable
     }
 
     [Fact]
+    public async Task OldOperationalAlertsAndEndedProblemsGoAfterKeepEntriesButNeverPendingOrOpenOnes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _database.MigrateAsync(ct);
+        var outbox = new OutboxStore(_database);
+        await using (var write = await _database.BeginWriteAsync(ct))
+        {
+            foreach (var (id, daysAgo) in new[] { ("old-sent", 100), ("old-pending", 100), ("recent-sent", 10) })
+                await OutboxStore.InsertOperationalAsync(write, id, "ops", "{}", Now.AddDays(-daysAgo));
+            var ended = (await HealthProblemStore.OpenAsync(write, "feed_failing", "Alpha", "failing", Now.AddDays(-120)))!.Value;
+            await HealthProblemStore.EndAsync(write, ended, Now.AddDays(-100));
+            await HealthProblemStore.OpenAsync(write, "feed_gone", "Beta", "gone", Now.AddDays(-200));
+            await write.CommitAsync(ct);
+        }
+        await outbox.MarkDeliveredAsync(["old-sent", "recent-sent"], Now, ct);
+
+        var retention = new Retention(_database, Options.Create(new RetentionOptions { KeepEntries = TimeSpan.FromDays(90) }));
+        Assert.Equal(0, await retention.RunAsync(Now, cancellationToken: ct)); // no entries to delete; the rest goes all the same
+
+        await using var connection = await _database.OpenAsync(ct);
+        Assert.Equal(["old-pending", "recent-sent"], (await connection.QueryAsync<string>("SELECT id FROM outbox ORDER BY id")).ToList());
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox_attempts WHERE outbox_id = 'old-sent'"));
+        Assert.Equal(["Beta"], (await connection.QueryAsync<string>("SELECT subject FROM health_problems")).ToList());
+    }
+
+    [Fact]
     public async Task WithoutRetentionSettingsNothingIsDeleted()
     {
         var ct = TestContext.Current.CancellationToken;

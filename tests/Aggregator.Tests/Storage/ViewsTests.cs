@@ -40,7 +40,7 @@ public sealed class ViewsTests : IDisposable
             _ = old;
             await write.CommitAsync(ct);
         }
-        await new OutboxStore(_database).MarkDeadAsync(["dlv-2"], "SMTP 550: no such mailbox", ct);
+        await new OutboxStore(_database).MarkDeadAsync(["dlv-2"], now, "SMTP 550: no such mailbox", ct);
     }
 
     [Fact]
