@@ -86,7 +86,7 @@ public sealed class DatabaseTests : IDisposable
         }
         await using (var write = await database.BeginWriteAsync(ct))
         {
-            second = await EntryStore.StoreAllAsync(write, feedId, [Encode("c"), Encode("d"), Encode("b")]);
+            second = await EntryStore.StoreAllAsync(write, feedId, [Encode("c"), Encode("d"), Encode("b", "nul\0 and \ud800 lone")]);
             await write.CommitAsync(ct);
         }
 
