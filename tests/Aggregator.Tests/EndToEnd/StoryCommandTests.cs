@@ -1,20 +1,27 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Aggregator.Storage;
 using Aggregator.Tests.Support;
 using Dapper;
 
 namespace Aggregator.Tests.EndToEnd;
 
 /// <summary>`poll --dry-run`, `matches` and `rules test` as a user runs them: the real executable, feeds on a loopback
-/// server, a webhook receiver and a SQLite file.</summary>
+/// server, a webhook receiver, and a SQLite file or a PostgreSQL database of its own.</summary>
 [Trait("Category", "EndToEnd")]
-public sealed class StoryCommandTests : IAsyncLifetime
+public abstract class StoryCommandTests(StorageProvider provider) : IAsyncLifetime
 {
-    private readonly ContentRoot _root = new();
+    public sealed class OnSqlite() : StoryCommandTests(StorageProvider.Sqlite);
+
+    public sealed class OnPostgres() : StoryCommandTests(StorageProvider.Postgres);
+
+    private ContentRoot _root = null!;
     private FeedServer _feeds = null!;
     private WebhookReceiver _webhook = null!;
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
         _root.WriteSettings(notifiers: new JsonObject { ["ops"] = new JsonObject { ["Type"] = "webhook", ["Url"] = _webhook.Url } });
@@ -37,20 +44,44 @@ public sealed class StoryCommandTests : IAsyncLifetime
         _root.Dispose();
     }
 
-    /// <summary>Every row of every table (the search index's own tables included), as text, and the schema version.</summary>
+    /// <summary>Every row of every table (the search index's own tables included, and on PostgreSQL schema_version), as
+    /// text, and on SQLite the schema version.</summary>
     private async Task<List<string>> SnapshotAsync()
     {
         await using var connection = await _root.OpenDatabaseAsync();
-        var tables = await connection.QueryAsync<string>(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");
-        var rows = new List<string> { "user_version " + await connection.ExecuteScalarAsync<long>("PRAGMA user_version") };
+        List<string> rows;
+        IEnumerable<string> tables;
+        if (provider == StorageProvider.Postgres)
+        {
+            rows = [];
+            tables = await connection.QueryAsync<string>(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name");
+        }
+        else
+        {
+            rows = ["user_version " + await connection.ExecuteScalarAsync<long>("PRAGMA user_version")];
+            tables = await connection.QueryAsync<string>(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");
+        }
         foreach (var table in tables)
         {
-            foreach (IDictionary<string, object?> row in await connection.QueryAsync($"SELECT * FROM \"{table}\""))
-                rows.Add(table + ": " + string.Join(" | ", row.Select(c => $"{c.Key}={(c.Value is byte[] b ? Convert.ToHexString(b) : c.Value)}")));
+            // Sorted: PostgreSQL returns rows in no promised order.
+            rows.AddRange((await connection.QueryAsync($"SELECT * FROM \"{table}\""))
+                .Select(row => table + ": " + string.Join(" | ", ((IDictionary<string, object?>)row).Select(c => $"{c.Key}={Text(c.Value)}")))
+                .Order(StringComparer.Ordinal));
         }
         return rows;
     }
+
+    /// <summary>A column's value in full: bytes in hex, times to the tick (a rolled-back write must not hide in rounding).</summary>
+    private static string? Text(object? value) => value switch
+    {
+        byte[] bytes => Convert.ToHexString(bytes),
+        DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value?.ToString(),
+    };
 
     [Fact]
     public async Task ADryRunPrintsWhatWouldBeSentAndWritesNothing()

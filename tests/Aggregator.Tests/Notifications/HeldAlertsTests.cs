@@ -9,12 +9,17 @@ using Microsoft.Extensions.Time.Testing;
 namespace Aggregator.Tests.Notifications;
 
 /// <summary>The flood guard, quiet hours, local-time digests and `outbox retry --all` through the whole application
-/// (<see cref="TestHost"/>: a loopback feed, a real SQLite file, a webhook receiver and aiosmtpd) on a fake clock.</summary>
+/// (<see cref="TestHost"/>: a loopback feed, a webhook receiver and aiosmtpd) on a fake clock, on each engine (a real
+/// SQLite file, or a PostgreSQL database of its own that `aggregator outbox` reads too).</summary>
 [Trait("Category", "EndToEnd")] // aiosmtpd, and the aggregator executable for `outbox`
-public sealed class HeldAlertsTests : IAsyncLifetime
+public abstract class HeldAlertsTests(StorageProvider provider) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : HeldAlertsTests(StorageProvider.Sqlite);
+
+    public sealed class OnPostgres() : HeldAlertsTests(StorageProvider.Postgres);
+
     private static readonly DateTimeOffset Ten = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero); // a Monday, GMT in London
-    private readonly ContentRoot _root = new();
+    private ContentRoot _root = null!;
     private FakeTimeProvider _time = new(Ten);
     private FeedServer _feeds = null!;
     private WebhookReceiver _webhook = null!;
@@ -25,6 +30,7 @@ public sealed class HeldAlertsTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
     }
