@@ -208,7 +208,9 @@ public sealed partial class FeedRefresher(
             // The same three-word minimum as the exact title: "Live", "Update" are no story's identity.
             words ??= story.Title is null ? null : StorySimilarity.Of(entry.Title, entry.Summary);
             var since = now - delivery.Value.DuplicateTitleWindow;
-            var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, since)
+            var earlier = (await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, since))
+                .Where(m => m.ByLink || words is null || m.Words is null || !StorySimilarity.LeadsDisagree(words, StorySimilarity.Text.FromStored(m.Words)))
+                .Select(m => (long?)m.Id).FirstOrDefault()
                 ?? await FindSimilarStoryAsync(write, rule.Name, entryId, words, since);
             if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier, story.Link, story.Title, words?.Stored) is not { } matchId) continue;
             matched++;

@@ -154,6 +154,10 @@ public static partial class StorySimilarity
         return similarity >= CloseThreshold && Similarity(leadA, leadB) >= Threshold && !Differ(leadA, leadB);
     }
 
+    /// <summary>Whether both have a first sentence and these differ in numbers or names: the same title over another
+    /// event ("Gunmen attack church in Burkina Faso" on Sunday, 15 killed; again on Wednesday, a pastor abducted).</summary>
+    public static bool LeadsDisagree(Text a, Text b) => a.Lead is { } leadA && b.Lead is { } leadB && DifferInFacts(leadA, leadB);
+
     /// <summary>Numbers or names that say two first sentences tell two events.</summary>
     private static bool DifferInFacts(Text a, Text b) =>
         (a.Numbers.Length > 0 && b.Numbers.Length > 0 && !a.Numbers.ToHashSet().SetEquals(b.Numbers))
