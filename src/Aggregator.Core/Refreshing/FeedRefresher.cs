@@ -206,9 +206,11 @@ public sealed partial class FeedRefresher(
             if (story is null) await MatchStore.LockStoriesAsync(write);
             story ??= StoryKey.For(entry);
             // The same three-word minimum as the exact title: "Live", "Update" are no story's identity.
-            words ??= story.Title is null ? null : StorySimilarity.Of(entry.Title);
+            words ??= story.Title is null ? null : StorySimilarity.Of(entry.Title, entry.Summary);
             var since = now - delivery.Value.DuplicateTitleWindow;
-            var earlier = await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, since)
+            var earlier = (await matches.FindSameStoryAsync(write, rule.Name, entryId, story.Link, story.Title, since))
+                .Where(m => m.ByLink || words is null || m.Words is null || !StorySimilarity.LeadsDisagree(words, StorySimilarity.Text.FromStored(m.Words)))
+                .Select(m => (long?)m.Id).FirstOrDefault()
                 ?? await FindSimilarStoryAsync(write, rule.Name, entryId, words, since);
             if (await matches.InsertAsync(write, entryId, rule.Name, hit.Terms, now, earlier, story.Link, story.Title, words?.Stored) is not { } matchId) continue;
             matched++;
@@ -240,7 +242,7 @@ public sealed partial class FeedRefresher(
     /// alerting more often than this within Delivery:DuplicateTitleWindow is compared with its latest 500 only.</summary>
     internal const int SimilarStoryCandidates = 500;
 
-    /// <summary>The alerted match of this rule, within the window, whose title tells the same story
+    /// <summary>The alerted match of this rule, within the window, whose title (and first sentence) tells the same story
     /// (<see cref="StorySimilarity.Same"/>) as <paramref name="words"/>, the most similar if several; null if none.</summary>
     private async Task<long?> FindSimilarStoryAsync(WriteScope write, string rule, long entryId, StorySimilarity.Text? words, DateTimeOffset since)
     {

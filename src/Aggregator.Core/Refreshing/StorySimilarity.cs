@@ -15,6 +15,13 @@ public static partial class StorySimilarity
     /// <summary>The share of content words two headlines must have in common (Jaccard index).</summary>
     public const double Threshold = 0.6;
 
+    /// <summary>Titles this close but under <see cref="Threshold"/> are the same story when their first sentences are
+    /// (chosen on tests/.../Refreshing/Data/lead-pairs.tsv, docs/stories.md).</summary>
+    public const double CloseThreshold = 0.35;
+
+    /// <summary>How much of a summary is searched for the end of its first sentence.</summary>
+    private const int MaxLeadLength = 400;
+
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
         "a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "with", "from", "and", "or", "as", "is", "are", "was",
@@ -40,12 +47,13 @@ public static partial class StorySimilarity
     /// <summary>A headline (or a first sentence) ready to compare: its folded content words, names and numbers.</summary>
     public sealed class Text
     {
-        internal Text(string[] words, string[] content, string[] names, string[] numbers)
+        internal Text(string[] words, string[] content, string[] names, string[] numbers, Text? lead = null)
         {
             Words = words;
             Content = content;
             Names = names;
             Numbers = numbers;
+            Lead = lead;
         }
 
         internal string[] Words { get; }
@@ -53,17 +61,32 @@ public static partial class StorySimilarity
         internal string[] Names { get; }
         internal string[] Numbers { get; }
 
+        /// <summary>The summary's first sentence, compared the same way; null when the entry has none.</summary>
+        internal Text? Lead { get; }
+
         /// <summary>As kept in matches.story_words: the folded words, the names and the numbers, each list
-        /// space-separated, the three joined by '|' (words are runs of letters and digits: neither character occurs).</summary>
-        public string Stored => string.Join(' ', Words) + "|" + string.Join(' ', Names) + "|" + string.Join(' ', Numbers);
+        /// space-separated, the three joined by '|' (words are runs of letters and digits: neither character occurs);
+        /// then, when there is a first sentence, its three lists the same way (six parts). Rows stored before the first
+        /// sentence was kept have three parts and compare by title alone.</summary>
+        public string Stored => Lists(this) + (Lead is null ? "" : "|" + Lists(Lead));
+
+        private static string Lists(Text t) =>
+            string.Join(' ', t.Words) + "|" + string.Join(' ', t.Names) + "|" + string.Join(' ', t.Numbers);
 
         /// <summary>Reads back <see cref="Stored"/> without folding or matching anything again: a candidate costs
-        /// three splits and a stop-word lookup per word.</summary>
+        /// a few splits and a stop-word lookup per word.</summary>
         public static Text FromStored(string stored)
         {
             var parts = stored.Split('|');
-            var words = Split(parts[0]);
-            return new Text(words, ContentOf(words), parts.Length > 1 ? Split(parts[1]) : [], parts.Length > 2 ? Split(parts[2]) : []);
+            var lead = parts.Length >= 6 ? Read(parts, 3, null) : null;
+            return Read(parts, 0, lead);
+        }
+
+        private static Text Read(string[] parts, int at, Text? lead)
+        {
+            var words = Split(parts[at]);
+            return new Text(words, ContentOf(words), parts.Length > at + 1 ? Split(parts[at + 1]) : [],
+                parts.Length > at + 2 ? Split(parts[at + 2]) : [], lead);
         }
 
         private static string[] Split(string list) => list.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -71,6 +94,36 @@ public static partial class StorySimilarity
 
     private static string[] ContentOf(IEnumerable<string> words) =>
         words.Where(w => w.Length > 1 && !StopWords.Contains(w)).Distinct().ToArray();
+
+    /// <summary>A headline with the first sentence of its summary (plain text, as parsed), when it has one.</summary>
+    public static Text Of(string? headline, string? summary)
+    {
+        var title = Of(headline);
+        var sentence = FirstSentence(summary);
+        if (sentence is null) return title;
+        var lead = Of(sentence);
+        return lead.Content.Length == 0 ? title : new Text(title.Words, title.Content, title.Names, title.Numbers, lead);
+    }
+
+    /// <summary>The summary up to the first full stop, question or exclamation mark followed by a space and a capital
+    /// (or the end), skipping stops after one- or two-letter words ("U.S.", "Mr.", "a.m."); null when there is no text.
+    /// A summary with no such end is cut at <see cref="MaxLeadLength"/>.</summary>
+    internal static string? FirstSentence(string? summary)
+    {
+        if (string.IsNullOrWhiteSpace(summary)) return null;
+        var text = summary.Trim();
+        var end = Math.Min(text.Length, MaxLeadLength);
+        foreach (Match stop in SentenceEnd().Matches(text))
+        {
+            if (stop.Index >= MaxLeadLength) break;
+            var wordStart = stop.Index;
+            while (wordStart > 0 && char.IsLetter(text[wordStart - 1])) wordStart--;
+            if (stop.Index - wordStart is 1 or 2) continue;
+            end = stop.Index + 1;
+            break;
+        }
+        return text[..end];
+    }
 
     public static Text Of(string? headline)
     {
@@ -89,9 +142,26 @@ public static partial class StorySimilarity
         return new Text([.. words.Distinct()], content, [.. names.Distinct()], numbers);
     }
 
-    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> tell the same story.</summary>
-    public static bool Same(Text a, Text b) =>
-        Similarity(a, b) >= Threshold && !Differ(a, b);
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> tell the same story: by the titles, and, when
+    /// both have a first sentence, by those too. Titles judged the same are vetoed by first sentences that differ in
+    /// numbers or names; close titles (<see cref="CloseThreshold"/>) are confirmed by first sentences judged the same.</summary>
+    public static bool Same(Text a, Text b)
+    {
+        if (Differ(a, b)) return false;
+        var similarity = Similarity(a, b);
+        if (a.Lead is not { } leadA || b.Lead is not { } leadB) return similarity >= Threshold;
+        if (similarity >= Threshold) return !DifferInFacts(leadA, leadB);
+        return similarity >= CloseThreshold && Similarity(leadA, leadB) >= Threshold && !Differ(leadA, leadB);
+    }
+
+    /// <summary>Whether both have a first sentence and these differ in numbers or names: the same title over another
+    /// event ("Gunmen attack church in Burkina Faso" on Sunday, 15 killed; again on Wednesday, a pastor abducted).</summary>
+    public static bool LeadsDisagree(Text a, Text b) => a.Lead is { } leadA && b.Lead is { } leadB && DifferInFacts(leadA, leadB);
+
+    /// <summary>Numbers or names that say two first sentences tell two events.</summary>
+    private static bool DifferInFacts(Text a, Text b) =>
+        (a.Numbers.Length > 0 && b.Numbers.Length > 0 && !a.Numbers.ToHashSet().SetEquals(b.Numbers))
+        || (a.Names.Any(n => !b.Words.Any(w => Alike(n, w))) && b.Names.Any(n => !a.Words.Any(w => Alike(n, w))));
 
     /// <summary>The Jaccard index of the content words, a word matching another that shares its prefix.</summary>
     public static double Similarity(Text a, Text b)
@@ -129,4 +199,7 @@ public static partial class StorySimilarity
 
     [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
     private static partial Regex Number();
+
+    [GeneratedRegex(@"[.!?](?=\s+[\p{Lu}\p{Lo}""'“‘«]|\s*$)")]
+    private static partial Regex SentenceEnd();
 }

@@ -32,28 +32,32 @@ public sealed class MatchStore(Database database)
     private static string? Clean(WriteScope write, string? text) => write.Provider == StorageProvider.Postgres ? PostgresText.Clean(text) : text;
 
     private const string SelectEarlierStory = """
-        SELECT id FROM (
-            SELECT id FROM matches WHERE rule = @Rule AND story_link = @StoryLink AND duplicate_of IS NULL AND entry_id <> @EntryId
+        SELECT id, found_by, story_words FROM (
+            SELECT id, 'link' AS found_by, story_words FROM matches
+            WHERE rule = @Rule AND story_link = @StoryLink AND duplicate_of IS NULL AND entry_id <> @EntryId
             UNION ALL
-            SELECT id FROM matches WHERE rule = @Rule AND story_title = @StoryTitle AND matched_at >= @TitleSince
+            SELECT id, 'title' AS found_by, story_words FROM matches WHERE rule = @Rule AND story_title = @StoryTitle AND matched_at >= @TitleSince
                 AND duplicate_of IS NULL AND entry_id <> @EntryId) AS earlier
         ORDER BY id
-        LIMIT 1
+        LIMIT 50
         """;
 
-    /// <summary>The first match by this rule of the same story: the same canonical link ever, or the same
-    /// title since <paramref name="titleSince"/> (titles repeat across years: "Weekly briefing").</summary>
-    public Task<long?> FindSameStoryAsync(WriteScope write, string rule, long entryId, string? storyLink, string? storyTitle, DateTimeOffset titleSince) =>
+    /// <summary>The first matches by this rule of the same story, oldest first: the same canonical link ever, or the
+    /// same title since <paramref name="titleSince"/> (titles repeat across years: "Weekly briefing"); each says
+    /// whether its link matched and carries its stored story words, so that the caller can let a first sentence
+    /// veto a title (<see cref="Refreshing.StorySimilarity.LeadsDisagree"/>).</summary>
+    public async Task<IReadOnlyList<(long Id, bool ByLink, string? Words)>> FindSameStoryAsync(WriteScope write, string rule,
+        long entryId, string? storyLink, string? storyTitle, DateTimeOffset titleSince) =>
         storyLink is null && storyTitle is null
-            ? Task.FromResult<long?>(null)
-            : write.Connection.QuerySingleOrDefaultAsync<long?>(SelectEarlierStory, new
+            ? []
+            : (await write.Connection.QueryAsync<(long Id, string FoundBy, string? Words)>(SelectEarlierStory, new
             {
                 Rule = rule,
                 EntryId = entryId,
                 StoryLink = Clean(write, storyLink),
                 StoryTitle = Clean(write, storyTitle),
                 TitleSince = titleSince,
-            }, write.Transaction);
+            }, write.Transaction)).Select(r => (r.Id, r.FoundBy == "link", r.Words)).ToList();
 
     private const string SelectRecentStories = """
         SELECT id, story_words FROM matches

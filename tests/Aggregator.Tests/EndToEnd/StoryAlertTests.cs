@@ -115,6 +115,43 @@ public abstract class StoryAlertTests(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSameHeadlineOverAnotherEventIsAlertedWhenTheFirstSentencesDifferInNumbersOrNames()
+    {
+        var host = await StartAsync();
+        _feeds.Serve("/Alpha.xml", Rss.Feed("Alpha", new Rss.Item("a1", "Drone attack on Sevastopol harbour",
+            "Ukrainian drones attacked Sevastopol harbour on Tuesday, damaging two ships, the governor said. Air defences were active.")));
+        await host.PollAsync();
+        _feeds.Serve("/Beta.xml", Rss.Feed("Beta", new Rss.Item("b1", "Drone attack on Sevastopol harbour",
+            "Ukrainian drones attacked Sevastopol harbour on Friday, damaging five ships, the governor said.")));
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await host.PollAsync();
+
+        Assert.Equal(2, Hooks().Count);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM matches WHERE duplicate_of IS NOT NULL"));
+        // The first sentence is stored beside the title's words, not the rest of the summary.
+        var stored = await ScalarAsync<string>("SELECT story_words FROM matches WHERE duplicate_of IS NULL ORDER BY id LIMIT 1");
+        Assert.Equal(6, stored.Split('|').Length);
+        Assert.Contains("tuesday", stored);
+        Assert.DoesNotContain("defences", stored);
+    }
+
+    [Fact]
+    public async Task CloseHeadlinesWhoseFirstSentencesTellTheSameEventAlertOnce()
+    {
+        var host = await StartAsync();
+        _feeds.Serve("/Alpha.xml", Rss.Feed("Alpha", new Rss.Item("a1", "Fire destroys Sevastopol fuel depot after drone strike",
+            "A fire destroyed a fuel depot in Sevastopol on Tuesday after a Ukrainian drone strike, the governor said.")));
+        await host.PollAsync();
+        _feeds.Serve("/Beta.xml", Rss.Feed("Beta", new Rss.Item("b1", "Sevastopol fuel depot ablaze after drone raid",
+            "A Ukrainian drone strike set a fuel depot in Sevastopol on fire on Tuesday, destroying it, the governor said.")));
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await host.PollAsync();
+
+        Assert.Equal("a1", Assert.Single(Hooks())["entry"]!["id"]!.GetValue<string>());
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM matches WHERE duplicate_of IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task ALinkWithRefRssIsTheSameStoryAsTheArticleItself()
     {
         var host = await StartAsync();
