@@ -112,6 +112,9 @@ public static partial class StorySimilarity
     {
         if (string.IsNullOrWhiteSpace(summary)) return null;
         var text = summary.Trim();
+        // A wire dateline ("MOSCOW (Reuters) - ", "BEIRUT, Dec 3 (AP) — ") names the agency and the place of filing, not
+        // the event: two outlets' copies of one story differ there, and its names would veto them as two stories.
+        if (Dateline().Match(text) is { Success: true } dateline && dateline.Length < text.Length) text = text[dateline.Length..];
         var end = Math.Min(text.Length, MaxLeadLength);
         foreach (Match stop in SentenceEnd().Matches(text))
         {
@@ -199,6 +202,11 @@ public static partial class StorySimilarity
 
     [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
     private static partial Regex Number();
+
+    /// <summary>A dateline: a place in capitals (with a date or an agency in parentheses after it), or any short
+    /// opening with an agency in parentheses, then a dash.</summary>
+    [GeneratedRegex(@"^(?:\p{Lu}{2,}[\p{Lu} .'’/-]*(?:,[^()\n]{1,30}?)?(?:\s*\([^()\n]{1,30}\))?|[^()\n]{1,40}?\([^()\n]{1,30}\))\s*[-–—]{1,2}\s+")]
+    private static partial Regex Dateline();
 
     [GeneratedRegex(@"[.!?](?=\s+[\p{Lu}\p{Lo}""'“‘«]|\s*$)")]
     private static partial Regex SentenceEnd();

@@ -86,6 +86,10 @@ public sealed class StorySimilarityTests(ITestOutputHelper output)
     [InlineData("A ceasefire took effect at 4 a.m. on Wednesday. Shelling stopped.", "A ceasefire took effect at 4 a.m. on Wednesday.")]
     [InlineData("  No full stop at all  ", "No full stop at all")]
     [InlineData("   ", null)]
+    [InlineData("MOSCOW (Reuters) - Russia expelled two diplomats on Tuesday. More follows.", "Russia expelled two diplomats on Tuesday.")]
+    [InlineData("BEIRUT, Dec 3 (AP) — Russia expelled two diplomats on Tuesday.", "Russia expelled two diplomats on Tuesday.")]
+    [InlineData("LONDON — Russia expelled two diplomats on Tuesday.", "Russia expelled two diplomats on Tuesday.")]
+    [InlineData("Russia expelled two diplomats - the second time this year.", "Russia expelled two diplomats - the second time this year.")]
     public void TheFirstSentenceEndsAtAStopBeforeACapitalNotAfterAnAbbreviation(string summary, string? sentence) =>
         Assert.Equal(sentence, StorySimilarity.FirstSentence(summary));
 
@@ -108,4 +112,13 @@ public sealed class StorySimilarityTests(ITestOutputHelper output)
     [InlineData("", "", false)]
     public void NumbersNamesNegationAndOrderWordsTellStoriesApart(string a, string b, bool same) =>
         Assert.Equal(same, StorySimilarity.Same(StorySimilarity.Of(a), StorySimilarity.Of(b)));
+
+    [Fact]
+    public void TwoAgenciesCopiesOfOneStoryAreOneStoryWhateverTheirDatelines()
+    {
+        var reuters = StorySimilarity.Of("Russia expels two German diplomats", "MOSCOW (Reuters) - Russia expelled two German diplomats on Tuesday, the foreign ministry said.");
+        var ap = StorySimilarity.Of("Russia expels two German diplomats", "MOSCOW (AP) — Russia expelled two German diplomats on Tuesday, the foreign ministry said.");
+        Assert.True(StorySimilarity.Same(reuters, ap));
+        Assert.False(StorySimilarity.LeadsDisagree(reuters, ap));
+    }
 }
