@@ -86,75 +86,81 @@ public sealed partial class OutboxDispatcher(
         var seen = new HashSet<string>();
         var settings = options.Value;
         var healthChecked = false;
-        while (!cancellationToken.IsCancellationRequested)
+        // PostgreSQL: rows claimed and set aside in this pass (their notifier failed, or they came due again) stay
+        // claimed until the pass ends, so the next claim reaches past them to other notifiers' rows; released then.
+        var setAside = new List<string>();
+        try
         {
-            var deliveries = new List<Delivery>();
-            var again = new List<string>(); // due again in this pass (a retry soon due): left for the next pass
-            var now = time.GetUtcNow();
-            foreach (var row in await outbox.GetDueAsync(now, ClaimSize(settings), cancellationToken, now + cluster.Value.Lease))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (!seen.Add(row.Id))
+                var deliveries = new List<Delivery>();
+                var again = new List<string>(); // due again in this pass (a retry soon due): left for the next pass
+                var now = time.GetUtcNow();
+                foreach (var row in await outbox.GetDueAsync(now, ClaimSize(settings), cancellationToken, now + cluster.Value.Lease))
                 {
-                    again.Add(row.Id);
-                    continue;
-                }
-                if (row.DigestKey is null)
-                {
-                    deliveries.Add(new Delivery(row.Notifier, [row]));
-                    continue;
-                }
-                var rows = await outbox.GetDigestAsync(row.Notifier, row.DigestKey, cancellationToken);
-                seen.UnionWith(rows.Select(r => r.Id));
-                deliveries.Add(new Delivery(row.Notifier, rows.Count > 0 ? rows : [row]));
-            }
-            if (deliveries.Count == 0)
-            {
-                if (again.Count > 0 && database.Provider == StorageProvider.Postgres) await outbox.ReleaseAsync(again, CancellationToken.None);
-                // With this pass's attempts recorded: dead letters and failing notifiers are alerted on
-                // (Aggregator:Health:Notify), and those alerts go out in this drain.
-                if (!healthChecked && health is { Enabled: true })
-                {
-                    healthChecked = true;
-                    if (await health.TryCheckAsync(HealthChecks.Deliveries, cancellationToken) > 0) continue;
-                }
-                break;
-            }
-
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
-            var attempted = new ConcurrentBag<Delivery>();
-            try
-            {
-                await Parallel.ForEachAsync(deliveries, parallel, async (delivery, ct) =>
-                {
-                    if (failing.ContainsKey(delivery.Notifier)) return;
-                    // PostgreSQL: still this node's? A row that waited here past its lease may have gone to another node.
-                    if (database.Provider == StorageProvider.Postgres
-                        && !await outbox.RenewClaimAsync([.. delivery.Rows.Select(r => r.Id)], time.GetUtcNow() + cluster.Value.Lease, ct)) return;
-                    attempted.Add(delivery);
-                    var status = await DeliverAsync(delivery, settings, ct);
-                    var rows = delivery.Rows.Count;
-                    switch (status)
+                    if (!seen.Add(row.Id))
                     {
-                        case DeliveryStatus.Delivered: Interlocked.Add(ref delivered, rows); break;
-                        case DeliveryStatus.Retry:
-                            Interlocked.Add(ref retrying, rows);
-                            failing.TryAdd(delivery.Notifier, true);
-                            break;
-                        default: Interlocked.Add(ref dead, rows); break;
+                        again.Add(row.Id);
+                        continue;
                     }
-                });
-            }
-            finally
-            {
-                // PostgreSQL: what this pass claimed and did not try (its notifier was set aside, or the node is
-                // stopping) goes back at once, for the next pass or another node, instead of waiting out the lease.
-                if (database.Provider == StorageProvider.Postgres)
+                    if (row.DigestKey is null)
+                    {
+                        deliveries.Add(new Delivery(row.Notifier, [row]));
+                        continue;
+                    }
+                    var rows = await outbox.GetDigestAsync(row.Notifier, row.DigestKey, cancellationToken);
+                    seen.UnionWith(rows.Select(r => r.Id));
+                    deliveries.Add(new Delivery(row.Notifier, rows.Count > 0 ? rows : [row]));
+                }
+                if (deliveries.Count == 0)
+                {
+                    setAside.AddRange(again);
+                    // With this pass's attempts recorded: dead letters and failing notifiers are alerted on
+                    // (Aggregator:Health:Notify), and those alerts go out in this drain.
+                    if (!healthChecked && health is { Enabled: true })
+                    {
+                        healthChecked = true;
+                        if (await health.TryCheckAsync(HealthChecks.Deliveries, cancellationToken) > 0) continue;
+                    }
+                    break;
+                }
+
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
+                var attempted = new ConcurrentBag<Delivery>();
+                try
+                {
+                    await Parallel.ForEachAsync(deliveries, parallel, async (delivery, ct) =>
+                    {
+                        if (failing.ContainsKey(delivery.Notifier)) return;
+                        // PostgreSQL: still this node's? A row that waited here past its lease may have gone to another node.
+                        if (database.Provider == StorageProvider.Postgres
+                            && !await outbox.RenewClaimAsync([.. delivery.Rows.Select(r => r.Id)], time.GetUtcNow() + cluster.Value.Lease, ct)) return;
+                        attempted.Add(delivery);
+                        var status = await DeliverAsync(delivery, settings, ct);
+                        var rows = delivery.Rows.Count;
+                        switch (status)
+                        {
+                            case DeliveryStatus.Delivered: Interlocked.Add(ref delivered, rows); break;
+                            case DeliveryStatus.Retry:
+                                Interlocked.Add(ref retrying, rows);
+                                failing.TryAdd(delivery.Notifier, true);
+                                break;
+                            default: Interlocked.Add(ref dead, rows); break;
+                        }
+                    });
+                }
+                finally
                 {
                     var tried = attempted.SelectMany(d => d.Rows).Select(r => r.Id).ToHashSet();
-                    var left = deliveries.SelectMany(d => d.Rows).Select(r => r.Id).Where(id => !tried.Contains(id)).Concat(again).ToList();
-                    if (left.Count > 0) await outbox.ReleaseAsync(left, CancellationToken.None);
+                    setAside.AddRange(deliveries.SelectMany(d => d.Rows).Select(r => r.Id).Where(id => !tried.Contains(id)).Concat(again));
                 }
             }
+        }
+        finally
+        {
+            // PostgreSQL: what this pass claimed and did not try (its notifier was set aside, or the node is stopping)
+            // goes back at once, for the next pass or another node, instead of waiting out the lease.
+            if (setAside.Count > 0 && database.Provider == StorageProvider.Postgres) await outbox.ReleaseAsync(setAside, CancellationToken.None);
         }
         return new DrainReport(delivered, retrying, dead);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aggregator.Storage;
 using Aggregator.Tests.Support;
 using Dapper;
 using Microsoft.Extensions.Time.Testing;
@@ -6,13 +7,18 @@ using Microsoft.Extensions.Time.Testing;
 namespace Aggregator.Tests.Notifications;
 
 /// <summary>Retries, back-off, Retry-After, timeouts and digest periods through the whole application (<see cref="TestHost"/>:
-/// real feeds over HTTP, a real SQLite file, aiosmtpd and a webhook receiver on loopback) on a fake clock that the test
-/// moves, so none of them waits for real time or depends on the machine's speed.</summary>
+/// real feeds over HTTP, aiosmtpd and a webhook receiver on loopback) on a fake clock that the test
+/// moves, so none of them waits for real time or depends on the machine's speed; on each engine (a real SQLite file, or a
+/// PostgreSQL database of its own).</summary>
 [Trait("Category", "EndToEnd")] // aiosmtpd
-public sealed class DeliveryOverTimeTests : IAsyncLifetime
+public abstract class DeliveryOverTimeTests(StorageProvider provider) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : DeliveryOverTimeTests(StorageProvider.Sqlite);
+
+    public sealed class OnPostgres() : DeliveryOverTimeTests(StorageProvider.Postgres);
+
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
-    private readonly ContentRoot _root = new();
+    private ContentRoot _root = null!;
     private readonly FakeTimeProvider _time = new(Start);
     private FeedServer _feeds = null!;
     private SmtpServer _smtp = null!;
@@ -21,6 +27,7 @@ public sealed class DeliveryOverTimeTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        _root = await ContentRoot.CreateAsync(provider);
         _feeds = await FeedServer.StartAsync();
         _smtp = await SmtpServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
