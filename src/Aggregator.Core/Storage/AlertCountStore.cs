@@ -22,12 +22,10 @@ public static class AlertCountStore
     /// <returns>How many the window holds with this one.</returns>
     public static async Task<long> AddAsync(WriteScope write, string rule, string notifier, DateTimeOffset windowStart)
     {
-        var parameters = new { Rule = Clean(write, rule), Notifier = notifier, WindowStart = windowStart };
+        var parameters = new { Rule = write.Text(rule), Notifier = notifier, WindowStart = windowStart };
         var count = await write.Connection.ExecuteScalarAsync<long>(Count, parameters, write.Transaction);
         // A new window: the rule's earlier ones are done with.
         if (count == 1) await write.Connection.ExecuteAsync(DeleteOlder, parameters, write.Transaction);
         return count;
     }
-
-    private static string Clean(WriteScope write, string text) => write.Provider == StorageProvider.Postgres ? PostgresText.Clean(text)! : text;
 }

@@ -25,12 +25,11 @@ public sealed class HealthProblemStore(Database database)
     /// <returns>Its id, or null when it was open already (this node or another recorded it first).</returns>
     public static async Task<long?> OpenAsync(WriteScope write, string kind, string subject, string detail, DateTimeOffset since)
     {
-        var clean = write.Provider == StorageProvider.Postgres;
         return await write.Connection.QuerySingleOrDefaultAsync<long?>(Open, new
         {
             Kind = kind,
-            Subject = clean ? PostgresText.Clean(subject) : subject,
-            Detail = clean ? PostgresText.Clean(detail) : detail,
+            Subject = write.Text(subject),
+            Detail = write.Text(detail),
             Since = since,
         }, write.Transaction);
     }

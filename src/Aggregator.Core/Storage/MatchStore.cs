@@ -24,12 +24,10 @@ public sealed class MatchStore(Database database)
             Terms = new JsonText(JsonSerializer.Serialize(terms)),
             MatchedAt = matchedAt,
             DuplicateOf = duplicateOf,
-            StoryLink = Clean(write, storyLink),
-            StoryTitle = Clean(write, storyTitle),
-            StoryWords = Clean(write, storyWords),
+            StoryLink = write.Text(storyLink),
+            StoryTitle = write.Text(storyTitle),
+            StoryWords = write.Text(storyWords),
         }, write.Transaction);
-
-    private static string? Clean(WriteScope write, string? text) => write.Provider == StorageProvider.Postgres ? PostgresText.Clean(text) : text;
 
     private const string SelectEarlierStory = """
         SELECT id, found_by, story_words FROM (
@@ -54,8 +52,8 @@ public sealed class MatchStore(Database database)
             {
                 Rule = rule,
                 EntryId = entryId,
-                StoryLink = Clean(write, storyLink),
-                StoryTitle = Clean(write, storyTitle),
+                StoryLink = write.Text(storyLink),
+                StoryTitle = write.Text(storyTitle),
                 TitleSince = titleSince,
             }, write.Transaction)).Select(r => (r.Id, r.FoundBy == "link", r.Words)).ToList();
 

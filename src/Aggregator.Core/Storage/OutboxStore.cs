@@ -19,7 +19,7 @@ public sealed class OutboxStore(Database database)
         write.Connection.ExecuteAsync(Insert, new
         {
             Id = id, MatchId = matchId, Notifier = notifier, Payload = new JsonText(payload), Now = now,
-            Due = due, DigestKey = write.Provider == StorageProvider.Postgres ? PostgresText.Clean(digestKey) : digestKey, Held = held,
+            Due = due, DigestKey = write.Text(digestKey), Held = held,
         }, write.Transaction);
 
     private const string InsertOperational = """

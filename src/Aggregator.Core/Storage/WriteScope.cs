@@ -13,6 +13,11 @@ public sealed class WriteScope(DbConnection connection, DbTransaction transactio
 
     public StorageProvider Provider => database.Provider;
 
+    /// <summary>Text as this engine stores it: on PostgreSQL without U+0000 or half surrogate pairs
+    /// (<see cref="PostgresText"/>), on SQLite as it is.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public string? Text(string? text) => Provider == StorageProvider.Postgres ? PostgresText.Clean(text) : text;
+
     /// <summary>This node's id (<see cref="Database.Node"/>): whose claims the transaction's writes end.</summary>
     public string Node => database.Node.Id;
 
