@@ -75,6 +75,9 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
+    private Task<ClaimedAlerts> ClaimedElsewhereAsync(CancellationToken cancellationToken) =>
+        outbox.ClaimedElsewhereAsync(time.GetUtcNow(), cancellationToken);
+
     /// <summary>One message to send: a single alert, or every row of a digest.</summary>
     private sealed record Delivery(string Notifier, IReadOnlyList<OutboxRow> Rows);
 
@@ -251,8 +254,9 @@ public sealed partial class OutboxDispatcher(
         public async Task<DrainReport> FinishAsync()
         {
             _wake.Writer.TryComplete();
-            var report = await _passes;
-            return Add(report, await _dispatcher.DrainAsync(_failing, _cancellationToken));
+            var report = Add(await _passes, await _dispatcher.DrainAsync(_failing, _cancellationToken));
+            var claimed = await _dispatcher.ClaimedElsewhereAsync(_cancellationToken);
+            return claimed.Alerts > 0 ? report with { ClaimedElsewhere = claimed } : report;
         }
 
         private async Task<DrainReport> RunPassesAsync()

@@ -94,11 +94,18 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
         Action<RefreshReport>? finished, CancellationToken cancellationToken)
     {
         var reports = new RefreshReport[batch.Count];
+        var claimed = await ClaimChosenAsync(batch, cancellationToken);
         var notModified = new NotModifiedChecks(database, logger);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = polling.Value.MaxConcurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(InterleaveHosts(batch), parallel, async (i, ct) =>
         {
             var feed = batch[i];
+            if (claimed is not null && !claimed.Contains(feed.Id))
+            {
+                reports[i] = new RefreshReport(feed.Name, feed.Url) { Succeeded = true, PolledElsewhere = true };
+                finished?.Invoke(reports[i]);
+                return;
+            }
             try
             {
                 reports[i] = await refresher.RefreshAsync(feed, notModified, ct);
@@ -115,6 +122,17 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
         await notModified.FlushAsync(cancellationToken);
         await CheckHealthAsync(alertsQueued, cancellationToken);
         return reports;
+    }
+
+    /// <summary>PostgreSQL: claims the feeds chosen by `aggregator poll` as a node claims due ones, so a feed that a node
+    /// is polling right now is left to it (its report says so) and no node takes one of these while this run polls it.
+    /// Each poll's outcome ends its claim, as on a node.</summary>
+    /// <returns>The ids claimed; null on SQLite, where there is nothing to claim.</returns>
+    private async Task<IReadOnlySet<long>?> ClaimChosenAsync(IReadOnlyList<FeedRow> batch, CancellationToken cancellationToken)
+    {
+        if (database.Provider != StorageProvider.Postgres || batch.Count == 0) return null;
+        var now = time.GetUtcNow();
+        return await feeds.ClaimAsync([.. batch.Select(f => f.Id)], database.Node.Id, now, now + cluster.Value.Lease, cancellationToken);
     }
 
     /// <summary>After each cycle, with every feed's outcome written: feeds failing, gone, moved or silent are alerted

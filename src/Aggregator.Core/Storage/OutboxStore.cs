@@ -132,6 +132,20 @@ public sealed class OutboxStore(Database database)
         await connection.ExecuteAsync(Release, new { Ids = ids.ToArray(), Node = database.Node.Id });
     }
 
+    private const string ClaimedElsewhere = """
+        SELECT count(*) AS Alerts, max(claim_until) AS Until FROM outbox
+        WHERE status = 'pending' AND next_attempt_at <= @Now AND claim_until >= @Now AND claimed_by <> @Node
+        """;
+
+    /// <summary>PostgreSQL: the due alerts that other nodes hold live claims on (being sent by them, or waiting for
+    /// the lease of a node that died to end), and when the last of those claims ends. Zero on SQLite.</summary>
+    public async Task<ClaimedAlerts> ClaimedElsewhereAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (database.Provider != StorageProvider.Postgres) return new ClaimedAlerts();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<ClaimedAlerts>(ClaimedElsewhere, new { Now = now, Node = database.Node.Id });
+    }
+
     private const string SetDelivered = """
         UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = @Now, last_error = NULL
         WHERE id IN @Ids AND status = 'pending'

@@ -79,12 +79,17 @@ internal static class PollCommand
             }
 
             var failedCount = reports.Count(r => !r.Succeeded);
+            var busy = reports.Count(r => r.PolledElsewhere);
             Console.WriteLine(
-                $"{reports.Count} feeds: {reports.Count - failedCount} read ({reports.Count(r => r.NotModified)} not modified), {failedCount} failed; " +
+                $"{reports.Count} feeds: {reports.Count - failedCount - busy} read ({reports.Count(r => r.NotModified)} not modified), {failedCount} failed" +
+                (busy > 0 ? $", {busy} left to the nodes polling them" : "") + "; " +
                 $"{reports.Sum(r => r.NewEntries)} new entries; {reports.Sum(r => r.Alerts)} alerts queued; " +
                 (drain.OtherProcessDelivering
                     ? "delivery left to the aggregator process already delivering from this database"
-                    : $"delivered {drain.Delivered}, retrying {drain.Retrying}, dead-lettered {drain.Dead}"));
+                    : $"delivered {drain.Delivered}, retrying {drain.Retrying}, dead-lettered {drain.Dead}") +
+                (drain.ClaimedElsewhere is { } claimed
+                    ? $"; {claimed.Alerts} due alerts claimed by other nodes until {claimed.Until?.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z at the latest (a node that stopped hands them over then)"
+                    : ""));
             return failedCount == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
