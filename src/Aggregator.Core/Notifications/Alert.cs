@@ -30,6 +30,12 @@ public sealed record Alert
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool Update { get; init; }
 
+    /// <summary>For an alert queued into a digest: the IANA zone its rule's local times are read in (the rule's, the
+    /// notifier's or the machine's timeZone), so that the digest shows its period in the reader's time. Internal to
+    /// the outbox row; null (rows queued before it existed) shows UTC.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? TimeZone { get; init; }
+
     /// <summary>The value of <see cref="Kind"/> for the monitor's own alerts (Aggregator:Health:Notify).</summary>
     public const string OperationalKind = "operational";
 

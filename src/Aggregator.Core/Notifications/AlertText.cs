@@ -19,6 +19,18 @@ public static class AlertText
     public static string Date(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
+    /// <summary>A digest's period in the zone its rule's local times are read in, named after the times
+    /// ("2026-03-29 08:00 to 2026-03-30 08:00 Europe/London"): a daily 08:00 digest reads 08:00 on both sides of a
+    /// clock change. UTC, as <see cref="Date(DateTimeOffset)"/> writes it, when there is no zone or it is UTC.</summary>
+    public static string Period(DateTimeOffset start, DateTimeOffset end, TimeZoneInfo? zone)
+    {
+        if (zone is null || (zone.BaseUtcOffset == TimeSpan.Zero && !zone.SupportsDaylightSavingTime))
+            return $"{Date(start)} to {Date(end)}";
+        static string Local(DateTimeOffset value, TimeZoneInfo zone) =>
+            TimeZoneInfo.ConvertTime(value, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        return $"{Local(start, zone)} to {Local(end, zone)} {OneLine(zone.Id)}";
+    }
+
     /// <summary>ISO-8601 UTC with a Z, fractions only when there are some: the form the webhook payload documents.</summary>
     public static string IsoDate(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Aggregator.Rules;
 
 namespace Aggregator.Notifications;
 
@@ -10,6 +11,10 @@ public sealed record Digest(string DeliveryId, string Notifier, DigestPeriod Per
 {
     public string Rule => Period.Rule;
 
+    /// <summary>The zone the period is shown in: the one its rule's local times were read in when the alerts were
+    /// queued (<see cref="Alert.TimeZone"/>); null for UTC.</summary>
+    public TimeZoneInfo? Zone { get; } = LocalClock.FindZone(Alerts.Count > 0 ? Alerts[0].TimeZone : null);
+
     /// <summary>Stable for the same alerts, so a digest resent after a crash keeps its Message-ID and
     /// X-Aggregator-Delivery; a digest requeued with fewer alerts (the rest delivered) gets a new one.</summary>
     public static string IdFor(string notifier, DigestPeriod period, IEnumerable<string> alertDeliveryIds)
@@ -19,14 +24,14 @@ public sealed record Digest(string DeliveryId, string Notifier, DigestPeriod Per
     }
 
     /// <summary>"14 more matches for iran-russia" for alerts the flood guard held (the first ones went out alone),
-    /// "3 matches during quiet hours" for quiet hours, "3 matches" for a digest rule; then the period.</summary>
+    /// "3 matches during quiet hours" for quiet hours, "3 matches" for a digest rule; then the period, in the rule's zone.</summary>
     public string Summary =>
         Held switch
         {
             DeliveryTiming.HeldByLimit => $"{Alerts.Count} more {Matches} for {AlertText.OneLine(Rule)} (over its limit)",
             DeliveryTiming.HeldByQuietHours => $"{Alerts.Count} {Matches} during quiet hours",
             _ => $"{Alerts.Count} {Matches}",
-        } + $", {AlertText.Date(Period.Start)} to {AlertText.Date(Period.End)}";
+        } + $", {AlertText.Period(Period.Start, Period.End, Zone)}";
 
     private string Matches => Alerts.Count == 1 ? "match" : "matches";
 }

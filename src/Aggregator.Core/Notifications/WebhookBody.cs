@@ -117,6 +117,7 @@ public sealed record WebhookBody(byte[] Content, string ContentType, IReadOnlyLi
         json.WriteStartObject("digest");
         json.WriteString("start", AlertText.IsoDate(digest.Period.Start));
         json.WriteString("end", AlertText.IsoDate(digest.Period.End));
+        if (digest.Zone is { } zone) json.WriteString("timeZone", zone.Id);
         json.WriteNumber("count", digest.Alerts.Count);
         if (digest.Held is not null) json.WriteString("held", digest.Held);
         json.WriteEndObject();

@@ -229,6 +229,7 @@ public sealed partial class FeedRefresher(
             {
                 var alert = Alert.For(entry, key, feed.Name, feed.Url, rule.Name, notifier, hit.Terms, now, update);
                 var queued = await timing.DecideAsync(write, rule, notifier, now);
+                if (queued.DigestKey is not null) alert = alert with { TimeZone = timing.ZoneFor(rule, notifier).Id };
                 await outbox.InsertAsync(write, alert.DeliveryId, matchId, notifier, AlertJson.Serialize(alert), now, queued.Due,
                     queued.DigestKey, queued.Held);
                 alerts++;

@@ -48,6 +48,20 @@ public sealed class DigestTests : IAsyncLifetime
         Assert.Equal(period, DigestPeriod.Parse(period.Key));
     }
 
+    [Theory]
+    // A daily 08:00 London digest across the March change: 23 hours long, 08:00 at both ends.
+    [InlineData("2026-03-28T08:00:00Z", "2026-03-29T07:00:00Z", "Europe/London", "1 match, 2026-03-28 08:00 to 2026-03-29 08:00 Europe/London")]
+    [InlineData("2026-07-01T04:00:00Z", "2026-07-02T04:00:00Z", "Asia/Tehran", "1 match, 2026-07-01 07:30 to 2026-07-02 07:30 Asia/Tehran")]
+    [InlineData("2026-07-01T04:00:00Z", "2026-07-02T04:00:00Z", "Etc/UTC", "1 match, 2026-07-01 04:00 UTC to 2026-07-02 04:00 UTC")]
+    [InlineData("2026-07-01T04:00:00Z", "2026-07-02T04:00:00Z", null, "1 match, 2026-07-01 04:00 UTC to 2026-07-02 04:00 UTC")]
+    public void TheSummaryShowsThePeriodInTheZoneTheAlertsWereQueuedIn(string start, string end, string? zone, string summary)
+    {
+        var period = new DigestPeriod("r", DateTimeOffset.Parse(start, System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture));
+        var digest = new Digest("digest-1", "email", period, [AlertSamples.Typical("dlv-1") with { TimeZone = zone }]);
+        Assert.Equal(summary, digest.Summary);
+    }
+
     [Fact]
     public void TheIdIsStableForTheSameAlertsInAnyOrderAndChangesWithThem()
     {

@@ -141,7 +141,7 @@ public abstract class HeldAlertsTests(StorageProvider provider) : IAsyncLifetime
 
         var mails = await _smtp.WaitForMessagesAsync(2, TimeSpan.FromSeconds(60));
         Assert.Equal(2, mails.Count);
-        Assert.Equal("[r] 3 matches during quiet hours, 2026-11-23 22:00 UTC to 2026-11-24 07:00 UTC", mails[1].Subject);
+        Assert.Equal("[r] 3 matches during quiet hours, 2026-11-23 22:00 to 2026-11-24 07:00 Europe/London", mails[1].Subject);
         foreach (var title in new[] { "Hezbollah one", "Hezbollah two", "Hezbollah three" }) Assert.Contains(title, mails[1].TextBody);
         Assert.Equal(0, (await host.DrainAsync()).Delivered); // sent once
     }
@@ -185,6 +185,7 @@ public abstract class HeldAlertsTests(StorageProvider provider) : IAsyncLifetime
         Assert.Equal(2, (await host.DrainAsync()).Delivered);
         var digest = Assert.Single(_webhook.Requests).Json().GetProperty("digest");
         Assert.Equal((opened, first, 2), (digest.GetProperty("start").GetString(), digest.GetProperty("end").GetString(), digest.GetProperty("count").GetInt32()));
+        Assert.Equal("Europe/London", digest.GetProperty("timeZone").GetString());
 
         // A match right at the firing opens the next day's digest, which fires at 08:00 local again.
         Serve("Hezbollah before", "Hezbollah also before", "Hezbollah after");
