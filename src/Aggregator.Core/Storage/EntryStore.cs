@@ -150,15 +150,31 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
             }
             batch.BatchCommands.Add(command);
         }
-        await using var reader = await batch.ExecuteReaderAsync();
-        var n = 0;
-        do
+        await using (var reader = await batch.ExecuteReaderAsync())
         {
-            if (await reader.ReadAsync()) stored[n] = new StoredEntry(reader.GetInt64(0), reader.GetInt64(1));
-            n++;
+            var n = 0;
+            do
+            {
+                if (await reader.ReadAsync()) stored[n] = new StoredEntry(reader.GetInt64(0), reader.GetInt64(1));
+                n++;
+            }
+            while (await reader.NextResultAsync());
         }
-        while (await reader.NextResultAsync());
+        // An entry the feed changed has its search words rewritten now, in this transaction (rare: most polls change
+        // none); a search that indexed it meanwhile from its old text loses to this row (ON CONFLICT DO NOTHING there).
+        var updated = Enumerable.Range(0, entries.Count).Where(i => stored[i] is { Updated: true })
+            .Select(i => new { stored[i]!.Id, Words = IndexWords(entries[i].Text[TitleColumn], entries[i].Text[SummaryColumn], entries[i].Text[ContentColumn]) })
+            .ToList();
+        if (updated.Count > 0) await write.Connection.ExecuteAsync(RewriteWords, updated, write.Transaction);
     }
+
+    private const string RewriteWords = """
+        INSERT INTO entries_search (entry_id, words) VALUES (@Id, array_to_tsvector(@Words))
+        ON CONFLICT (entry_id) DO UPDATE SET words = excluded.words
+        """;
+
+    // Positions in EncodedColumns of the text the search index holds the words of.
+    private const int TitleColumn = 3, SummaryColumn = 5, ContentColumn = 6;
 
     // Positions in EncodedColumns of the values that are not plain text on PostgreSQL.
     private const int CategoriesColumn = 9, EnclosuresColumn = 10, PublishedColumn = 11, UpdatedColumn = 12, FetchedColumn = 13;
@@ -183,14 +199,51 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
     private const string SelectIndexed = "SELECT last_entry_id FROM search_index";
 
     private const string SelectUnindexed = """
-        SELECT id, title, summary, content FROM entries WHERE id > @After ORDER BY id LIMIT @Limit
+        SELECT id, revision, title, summary, content FROM entries WHERE id > @After ORDER BY id LIMIT @Limit
         """;
+
+    // The batch as it is inside the write transaction: a poll may have updated (or retention deleted) an entry after
+    // its text was read for the batch.
+    private const string SelectBatchNow = "SELECT id, revision FROM entries WHERE id > @After AND id <= @Last";
+
+    private const string SelectText = "SELECT title, summary, content FROM entries WHERE id = @Id";
 
     private const string InsertIndexWords = "INSERT INTO entries_fts (rowid, words) VALUES (@Id, @Words)";
 
     private static readonly string[] IndexWordsColumns = ["@Words"];
 
     private const string MarkIndexed = "UPDATE search_index SET last_entry_id = @Last";
+
+    // SQLite: entries_fts forgets an entry's words only when given the very words it indexed. When a poll (or anyone)
+    // changes an indexed entry's text, the entries_keep_indexed_text trigger keeps the text that was indexed in
+    // entries_revised (migration 0015), and search mends the index from it before it looks: so for every entry up to
+    // search_index.last_entry_id, the index holds the words of its entries_revised text when it has one, else of its
+    // own. The poll pays nothing for it but the trigger's row, and only for an entry whose text changed.
+    private const string SelectRevised = """
+        SELECT r.id, r.title, r.summary, r.content, e.title, e.summary, e.content
+        FROM entries_revised r JOIN entries e ON e.id = r.id
+        WHERE r.id <= (SELECT last_entry_id FROM search_index)
+        """;
+
+    internal const string ForgetIndexWords = "INSERT INTO entries_fts (entries_fts, rowid, words) VALUES ('delete', @Id, @Words)";
+
+    /// <summary>SQLite: each indexed entry changed since it was indexed has its old words taken out of the index and
+    /// its new ones put in, so that search finds it by what it says now. An entry not indexed yet is left to the index
+    /// batch that takes it (which drops its entries_revised row).</summary>
+    private async Task FollowRevisionsAsync(CancellationToken cancellationToken)
+    {
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        var revised = (await write.Connection.QueryAsync<(long Id, string? OldTitle, string? OldSummary, string? OldContent,
+            string? Title, string? Summary, string? Content)>(SelectRevised, transaction: write.Transaction)).AsList();
+        foreach (var r in revised)
+        {
+            await write.Connection.ExecuteAsync(ForgetIndexWords, new { r.Id, Words = TextTokens.IndexText(r.OldTitle, r.OldSummary, r.OldContent) }, write.Transaction);
+            await write.Connection.ExecuteAsync(InsertIndexWords, new { r.Id, Words = TextTokens.IndexText(r.Title, r.Summary, r.Content) }, write.Transaction);
+        }
+        await write.Connection.ExecuteAsync("DELETE FROM entries_revised WHERE id IN (SELECT value FROM json_each(@Ids))",
+            new { Ids = JsonSerializer.Serialize(revised.Select(r => r.Id)) }, write.Transaction);
+        await write.CommitAsync(cancellationToken);
+    }
 
     /// <summary>Entries indexed per write transaction: the writer slot is let go between batches, so that a poll
     /// running beside a first search (which indexes every entry) waits for one batch, not for all of them.</summary>
@@ -203,16 +256,18 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
     {
         if (database.Provider == StorageProvider.Postgres) return await UpdatePostgresSearchIndexAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
+        if (await connection.ExecuteScalarAsync<long>("SELECT EXISTS (SELECT 1 FROM entries_revised)") != 0)
+            await FollowRevisionsAsync(cancellationToken);
         var after = await connection.ExecuteScalarAsync<long>(SelectIndexed);
         var indexed = 0;
-        var rows = new List<(long Id, byte[] Words)>(IndexBatch);
+        var rows = new List<(long Id, long Revision, byte[] Words)>(IndexBatch);
         while (true)
         {
             // Row by row, keeping only the words: an entry's text dies young instead of waiting for the batch.
             rows.Clear();
-            await foreach (var row in connection.QueryUnbufferedAsync<(long Id, string? Title, string? Summary, string? Content)>(
+            await foreach (var row in connection.QueryUnbufferedAsync<(long Id, long Revision, string? Title, string? Summary, string? Content)>(
                 SelectUnindexed, new { After = after, Limit = IndexBatch }).WithCancellation(cancellationToken))
-                rows.Add((row.Id, Encoding.UTF8.GetBytes(TextTokens.IndexText(row.Title, row.Summary, row.Content))));
+                rows.Add((row.Id, row.Revision, Encoding.UTF8.GetBytes(TextTokens.IndexText(row.Title, row.Summary, row.Content))));
             if (rows.Count == 0) return indexed;
 
             await using var write = await database.BeginWriteAsync(cancellationToken);
@@ -223,13 +278,25 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
                 after = now;
                 continue;
             }
+            var current = (await write.Connection.QueryAsync<(long Id, long Revision)>(SelectBatchNow,
+                new { After = after, Last = rows[^1].Id }, write.Transaction)).ToDictionary(r => r.Id, r => r.Revision);
             var statement = write.Statement(InsertIndexWords);
-            foreach (var (id, words) in rows)
+            foreach (var (id, revision, read) in rows)
             {
+                if (!current.TryGetValue(id, out var revisionNow)) continue; // deleted since
+                var words = read;
+                if (revisionNow != revision)
+                {
+                    var text = await write.Connection.QuerySingleAsync<(string? Title, string? Summary, string? Content)>(SelectText, new { Id = id }, write.Transaction);
+                    words = Encoding.UTF8.GetBytes(TextTokens.IndexText(text.Title, text.Summary, text.Content));
+                }
                 statement.Bind("@Id", id);
                 statement.BindUtf8(IndexWordsColumns, [words]);
                 statement.Run();
             }
+            // The index now holds these entries' words as they are: the text kept from before a change is done with.
+            await write.Connection.ExecuteAsync("DELETE FROM entries_revised WHERE id > @After AND id <= @Last",
+                new { After = after, Last = rows[^1].Id }, write.Transaction);
             after = rows[^1].Id;
             await write.Connection.ExecuteAsync(MarkIndexed, new { Last = after }, write.Transaction);
             await write.CommitAsync(cancellationToken);

@@ -32,14 +32,17 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
 
     // entries_fts is contentless (migration 0006): it holds only each entry's folded words, and forgets a row only
     // through its 'delete' command given the very words it indexed, which are computed again from the entry's text
-    // (TextTokens.IndexText, as EntryStore indexed them). Left there, a deleted entry's row would be found by search
-    // for ever and would take the index's space that retention is meant to give back.
+    // (TextTokens.IndexText, as EntryStore indexed them), or from the text entries_revised kept for an entry updated
+    // by hand since it was indexed (migration 0015). Left there, a deleted entry's row would be found by search for
+    // ever and would take the index's space that retention is meant to give back.
     private const string SelectIndexedText = """
-        SELECT id, title, summary, content FROM entries
-        WHERE id IN (SELECT value FROM json_each(@Ids)) AND id <= (SELECT last_entry_id FROM search_index)
+        SELECT e.id,
+               CASE WHEN r.id IS NULL THEN e.title ELSE r.title END,
+               CASE WHEN r.id IS NULL THEN e.summary ELSE r.summary END,
+               CASE WHEN r.id IS NULL THEN e.content ELSE r.content END
+        FROM entries e LEFT JOIN entries_revised r ON r.id = e.id
+        WHERE e.id IN (SELECT value FROM json_each(@Ids)) AND e.id <= (SELECT last_entry_id FROM search_index)
         """;
-
-    private const string ForgetIndexWords = "INSERT INTO entries_fts (entries_fts, rowid, words) VALUES ('delete', @Id, @Words)";
 
     private const string Delete = """
         UPDATE matches SET duplicate_of = NULL
@@ -85,7 +88,7 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
             var batch = new { Ids = JsonSerializer.Serialize(ids) };
             var indexed = await write.Connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
                 SelectIndexedText, batch, write.Transaction);
-            await write.Connection.ExecuteAsync(ForgetIndexWords,
+            await write.Connection.ExecuteAsync(EntryStore.ForgetIndexWords,
                 indexed.Select(e => new { e.Id, Words = TextTokens.IndexText(e.Title, e.Summary, e.Content) }), write.Transaction);
             await write.Connection.ExecuteAsync(Delete, batch, write.Transaction);
             await write.CommitAsync(cancellationToken);
