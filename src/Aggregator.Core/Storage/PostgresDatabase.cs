@@ -25,7 +25,11 @@ public sealed class PostgresDatabase : Database
         // A connection goes back to the pool after every feed's write; resetting its session each time (RESET ALL,
         // CLOSE ALL, pg_advisory_unlock_all ...) is work for the server with nothing to undo: we set no session state
         // and take only transaction-scoped advisory locks, but for the migration lock, which is released by name.
-        if (!builder.ContainsKey("No Reset On Close")) builder.NoResetOnClose = true;
+        // (NpgsqlConnectionStringBuilder.ContainsKey says whether a keyword exists, not whether it was given: ask a plain
+        // builder of the user's string.)
+        if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+                .Any(key => string.Equals(key.Replace(" ", "", StringComparison.Ordinal), "NoResetOnClose", StringComparison.OrdinalIgnoreCase)))
+            builder.NoResetOnClose = true;
         builder.ApplicationName ??= "aggregator";
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
