@@ -26,6 +26,7 @@ public sealed class MigrationTests
         ["0013_flood_guard_and_quiet_hours.sql"] = "ab37a17b25d908528be8a7d8756373038b7bce65b235980276fce20247bf8141",
         ["0014_stories_and_entry_updates.sql"] = "566fb16211a51c0342391ecc42dc4d72698336391c2199e3daa30c84fb4088fa",
         ["0015_search_follows_entry_updates.sql"] = "4272e54f6ac84679d80622df0426dd4d1064c98387a2f3d593d127fbb274a9b5",
+        ["0016_entry_text_compression.sql"] = "1b315f7158a7f4e9c4eaab7cb9dee6f90bfc18eebce1f6942b60d3438836c85b",
         // PostgreSQL's twins (schema_version records each number run; an edited one would not run again either).
         ["postgres/0001_initial.sql"] = "ca130cac4b9e3b30e613071bdc491d2305085ef4f0fcb0ca1b897eef37725bc4",
         ["postgres/0002_search_index.sql"] = "48f8773c37c292061d32982133c63a17240e2c018ed82faceedd5a2f49530098",
@@ -41,6 +42,7 @@ public sealed class MigrationTests
         ["postgres/0013_flood_guard_and_quiet_hours.sql"] = "bf4ee51f28829dbadd97d162d00b45c27ad2b61dc2bc8c9051e9c233727fcc9b",
         ["postgres/0014_stories_and_entry_updates.sql"] = "2948164492c8ff7f9a8e3b5684e4572ae229f15d748c624c3761dc0eadfb30a1",
         ["postgres/0015_search_follows_entry_updates.sql"] = "4e6e0c468202f53774d48de311e9d38a04ecd11f6bfbe636fe9989dfbaef824c",
+        ["postgres/0016_entry_text_compression.sql"] = "94195e31e69f075a76ad3038d613b57d2eac2def6905bfe077d4c1aca9e0c355",
     };
 
     private const string Prefix = "Aggregator.Storage.Migrations.";
