@@ -1,5 +1,5 @@
 using Aggregator.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
@@ -7,7 +7,8 @@ using Quartz;
 namespace Aggregator.Scheduling;
 
 /// <summary>Once a day: deletes what Aggregator:Retention says is old enough. The space freed is reused by later entries;
-/// `aggregator vacuum` (with the service stopped) gives it back to the disk.</summary>
+/// `aggregator vacuum` (with the service stopped) gives it back to the disk. On PostgreSQL every node runs it, and the
+/// first to take Retention's lock does the work.</summary>
 [DisallowConcurrentExecution]
 public sealed partial class ApplyRetentionJob(Retention retention, TimeProvider time, IHostApplicationLifetime lifetime,
     ILogger<ApplyRetentionJob> logger) : IJob
@@ -32,7 +33,7 @@ public sealed partial class ApplyRetentionJob(Retention retention, TimeProvider 
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is SqliteException or NotSupportedException)
+        catch (DbException ex)
         {
             // Nothing is lost by not deleting: tomorrow's run tries again.
             LogFailed(ex.Message);

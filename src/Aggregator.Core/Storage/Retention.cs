@@ -8,7 +8,8 @@ namespace Aggregator.Storage;
 /// <summary>Deletes entries past Aggregator:Retention: unmatched ones after KeepEntries, matched ones (with their matches
 /// and deliveries) after KeepMatched, never one with a delivery still pending; operational alerts and ended health
 /// problems after KeepEntries. A batch at a time, each its own short
-/// write transaction, so the service's polls get the single writer between batches.</summary>
+/// write transaction, so the service's polls get the single writer between batches. On PostgreSQL the same rows go
+/// (the search words with their entries, by the foreign key), and of several nodes one applies it at a time.</summary>
 public sealed class Retention(Database database, IOptions<RetentionOptions> options)
 {
     private const int BatchSize = 1000;
@@ -28,7 +29,7 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
         LIMIT @Limit
         """;
 
-    private const string CountDoomed = $"SELECT count(*) FROM ({SelectBatch})";
+    private const string CountDoomed = $"SELECT count(*) FROM ({SelectBatch}) AS doomed";
 
     // entries_fts is contentless (migration 0006): it holds only each entry's folded words, and forgets a row only
     // through its 'delete' command given the very words it indexed, which are computed again from the entry's text
@@ -50,6 +51,15 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
         DELETE FROM entries WHERE id IN (SELECT value FROM json_each(@Ids));
         """;
 
+    private const string DeletePostgres = """
+        UPDATE matches SET duplicate_of = NULL WHERE duplicate_of IN (SELECT id FROM matches WHERE entry_id = ANY(@Ids));
+        DELETE FROM entries WHERE id = ANY(@Ids);
+        """;
+
+    /// <summary>PostgreSQL: held (for the session) by the node applying retention; another node's daily run finds it
+    /// taken and leaves the work to it.</summary>
+    private const long RetentionLock = 0x61676772_00000004;
+
     // Operational alerts (match_id NULL) belong to no entry, so deleting entries never takes them: they go after
     // KeepEntries, as unmatched entries do, with the health problems that ended before then; never one still pending,
     // nor a problem still open (it holds the state that stops a second alert).
@@ -61,19 +71,17 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
     /// <summary>How many entries a run now would delete.</summary>
     public async Task<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        if (!Enabled || database is not SqliteDatabase) return 0;
+        if (!Enabled) return 0;
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(CountDoomed, Parameters(now, long.MaxValue));
     }
 
     /// <param name="deleted">Called after each batch with the number deleted so far.</param>
     /// <returns>How many entries were deleted (their matches and deliveries went with them).</returns>
-    /// <exception cref="NotSupportedException">On PostgreSQL, where retention is not written yet.</exception>
     public async Task<long> RunAsync(DateTimeOffset now, Action<long>? deleted = null, CancellationToken cancellationToken = default)
     {
         if (!Enabled) return 0;
-        if (database is not SqliteDatabase)
-            throw new NotSupportedException("Aggregator:Retention runs on SQLite only so far; on PostgreSQL unset it and delete old entries with SQL");
+        if (database.Provider == StorageProvider.Postgres) return await RunOnPostgresAsync(now, deleted, cancellationToken);
         long total = 0;
         while (true)
         {
@@ -97,10 +105,42 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
         }
     }
 
-    private object Parameters(DateTimeOffset now, long limit) => new
+    private async Task<long> RunOnPostgresAsync(DateTimeOffset now, Action<long>? deleted, CancellationToken cancellationToken)
     {
-        EntriesBefore = Iso.ToText(now - options.Value.KeepEntries!.Value),
-        MatchedBefore = Iso.ToText(now - options.Value.KeepMatched),
-        Limit = limit,
-    };
+        await using var session = await database.OpenAsync(cancellationToken);
+        if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@Lock)", new { Lock = RetentionLock })) return 0;
+        try
+        {
+            long total = 0;
+            while (true)
+            {
+                await using var write = await database.BeginWriteAsync(cancellationToken);
+                var ids = (await write.Connection.QueryAsync<long>(SelectBatch, Parameters(now, BatchSize), write.Transaction)).ToArray();
+                if (ids.Length == 0)
+                {
+                    await write.Connection.ExecuteAsync(DeleteOperational, Parameters(now, 0), write.Transaction);
+                    await write.CommitAsync(cancellationToken);
+                    return total;
+                }
+                await write.Connection.ExecuteAsync(DeletePostgres, new { Ids = ids }, write.Transaction);
+                await write.CommitAsync(cancellationToken);
+                total += ids.Length;
+                deleted?.Invoke(total);
+            }
+        }
+        finally
+        {
+            await session.ExecuteAsync("SELECT pg_advisory_unlock(@Lock)", new { Lock = RetentionLock });
+        }
+    }
+
+    // Times as each engine compares them: ISO text on SQLite, timestamptz on PostgreSQL (typed even when null).
+    private object Parameters(DateTimeOffset now, long limit)
+    {
+        DateTimeOffset entriesBefore = now - options.Value.KeepEntries!.Value;
+        DateTimeOffset? matchedBefore = now - options.Value.KeepMatched;
+        if (database.Provider == StorageProvider.Postgres)
+            return new { EntriesBefore = entriesBefore, MatchedBefore = matchedBefore, Limit = limit };
+        return new { EntriesBefore = Iso.ToText(entriesBefore), MatchedBefore = Iso.ToText(matchedBefore), Limit = limit };
+    }
 }

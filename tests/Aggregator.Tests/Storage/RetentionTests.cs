@@ -1,23 +1,25 @@
 using Aggregator.Parsing;
 using Aggregator.Storage;
+using Aggregator.Tests.Support;
 using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Tests.Storage;
 
-/// <summary>Retention on a real SQLite file: old unmatched entries go, matched ones stay longer, and nothing with a
-/// delivery still pending is ever deleted.</summary>
+/// <summary>Retention on a real SQLite file and a real PostgreSQL database: old unmatched entries go, matched ones stay
+/// longer, and nothing with a delivery still pending is ever deleted.</summary>
 public sealed class RetentionTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly string _directory = Directory.CreateTempSubdirectory("aggregator-retention-").FullName;
-    private readonly Database _database;
+    private Database _database = null!;
 
-    public RetentionTests() => _database = new SqliteDatabase(Path.Combine(_directory, "aggregator.db"));
+    private async Task UseAsync(StorageProvider provider) => _database = await TestDatabases.CreateAsync(provider, _directory);
 
     public void Dispose()
     {
-        _database.Dispose();
+        _database?.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -41,11 +43,12 @@ public sealed class RetentionTests : IDisposable
         return matchId;
     }
 
-    [Fact]
-    public async Task OldUnmatchedEntriesGoMatchedOnesStayLongerAndPendingOnesStay()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task OldUnmatchedEntriesGoMatchedOnesStayLongerAndPendingOnesStay(StorageProvider provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        await _database.MigrateAsync(ct);
+        await UseAsync(provider);
         var feeds = new FeedStore(_database);
         await feeds.SyncAsync([new FeedDefinition("Alpha", new Uri("https://example.org/a"), null, [])], Now, ct);
         var feed = (await feeds.GetAllAsync(ct))[0].Id;
@@ -71,18 +74,44 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM matches WHERE duplicate_of IS NOT NULL"));
         Assert.Equal(["pending"], (await connection.QueryAsync<string>("SELECT status FROM outbox WHERE id = 'd-ancient-matched-pending'")).ToList());
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
+        Assert.Equal(0, await retention.RunAsync(Now, cancellationToken: ct));
+        if (provider == StorageProvider.Postgres)
+        {
+            Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries_search")); // with their entries
+            return;
+        }
         // The full-text index forgot them too: search finds only what is stored.
         Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'iran'"));
         Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
         await connection.ExecuteAsync("INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 0)"); // throws when corrupt
-        Assert.Equal(0, await retention.RunAsync(Now, cancellationToken: ct));
     }
 
     [Fact]
-    public async Task OldOperationalAlertsAndEndedProblemsGoAfterKeepEntriesButNeverPendingOrOpenOnes()
+    public async Task OnPostgresOneNodeAppliesItAtATime()
     {
         var ct = TestContext.Current.CancellationToken;
-        await _database.MigrateAsync(ct);
+        await UseAsync(StorageProvider.Postgres);
+        var feeds = new FeedStore(_database);
+        await feeds.SyncAsync([new FeedDefinition("Alpha", new Uri("https://example.org/a"), null, [])], Now, ct);
+        await AddAsync((await feeds.GetAllAsync(ct))[0].Id, "old-unmatched", 100);
+        var retention = new Retention(_database, Options.Create(new RetentionOptions { KeepEntries = TimeSpan.FromDays(90) }));
+
+        // Another node is applying it (holds its lock): this one leaves the work to it.
+        await using (var other = await _database.OpenAsync(ct))
+        {
+            await other.ExecuteAsync("SELECT pg_advisory_lock(x'6167677200000004'::bigint)");
+            Assert.Equal(0, await retention.RunAsync(Now, cancellationToken: ct));
+            await other.ExecuteAsync("SELECT pg_advisory_unlock(x'6167677200000004'::bigint)");
+        }
+        Assert.Equal(1, await retention.RunAsync(Now, cancellationToken: ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task OldOperationalAlertsAndEndedProblemsGoAfterKeepEntriesButNeverPendingOrOpenOnes(StorageProvider provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await UseAsync(provider);
         var outbox = new OutboxStore(_database);
         await using (var write = await _database.BeginWriteAsync(ct))
         {
@@ -108,7 +137,7 @@ public sealed class RetentionTests : IDisposable
     public async Task WithoutRetentionSettingsNothingIsDeleted()
     {
         var ct = TestContext.Current.CancellationToken;
-        await _database.MigrateAsync(ct);
+        await UseAsync(StorageProvider.Sqlite);
         var feeds = new FeedStore(_database);
         await feeds.SyncAsync([new FeedDefinition("Alpha", new Uri("https://example.org/a"), null, [])], Now, ct);
         await AddAsync((await feeds.GetAllAsync(ct))[0].Id, "ancient", 3000);
