@@ -150,22 +150,23 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
 
     private static async Task StoreBatchAsync(WriteScope write, long feedId, IReadOnlyList<EncodedEntry> entries, StoredEntry?[] stored)
     {
-        // One statement cannot touch a row twice: a key listed again starts the next statement (in practice never, the
-        // poll keeps each key's last listing).
+        // One statement cannot touch a row twice: a key listed again (as PostgreSQL stores it) starts the next statement
+        // (in practice never, the poll keeps each key's last listing).
+        var keys = entries.Select(e => PostgresText.Clean(e.Text[0])!).ToArray();
         var from = 0;
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i <= entries.Count; i++)
         {
-            if (i < entries.Count && keys.Add(entries[i].Text[0]!)) continue;
-            await StoreChunkAsync(write, feedId, entries, from, i, stored);
-            keys.Clear();
-            if (i < entries.Count) keys.Add(entries[i].Text[0]!);
+            if (i < entries.Count && seen.Add(keys[i])) continue;
+            await StoreChunkAsync(write, feedId, entries, keys, from, i, stored);
+            seen.Clear();
+            if (i < entries.Count) seen.Add(keys[i]);
             from = i;
         }
     }
 
-    private static async Task StoreChunkAsync(WriteScope write, long feedId, IReadOnlyList<EncodedEntry> entries, int from, int to,
-        StoredEntry?[] stored)
+    private static async Task StoreChunkAsync(WriteScope write, long feedId, IReadOnlyList<EncodedEntry> entries, string[] keys,
+        int from, int to, StoredEntry?[] stored)
     {
         if (to <= from) return;
         var count = to - from;
@@ -195,7 +196,7 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
             command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = texts });
         }
         var at = new Dictionary<string, int>(count, StringComparer.Ordinal);
-        for (var i = from; i < to; i++) at[PostgresText.Clean(entries[i].Text[0])!] = i;
+        for (var i = from; i < to; i++) at[keys[i]] = i;
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -219,7 +220,6 @@ public sealed class EntryStore(Database database, TimeProvider? time = null)
 
     // Positions in EncodedColumns of the values that are not plain text on PostgreSQL.
     private const int CategoriesColumn = 9, EnclosuresColumn = 10, PublishedColumn = 11, UpdatedColumn = 12, FetchedColumn = 13;
-
 
     // The ids come from the entries_feed_date index alone (it holds the date), so only the rows kept are read;
     // ordering whole rows read every entry of the table, text and all.
