@@ -94,13 +94,13 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
         Action<RefreshReport>? finished, CancellationToken cancellationToken)
     {
         var reports = new RefreshReport[batch.Count];
-        var claimed = await ClaimChosenAsync(batch, cancellationToken);
         var notModified = new NotModifiedChecks(database, logger);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = polling.Value.MaxConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(InterleaveHosts(batch), parallel, async (i, ct) =>
+        await Parallel.ForEachAsync(ClaimedInTurnAsync(batch, cancellationToken), parallel, async (turn, ct) =>
         {
+            var (i, claimed) = turn;
             var feed = batch[i];
-            if (claimed is not null && !claimed.Contains(feed.Id))
+            if (!claimed)
             {
                 reports[i] = new RefreshReport(feed.Name, feed.Url) { Succeeded = true, PolledElsewhere = true };
                 finished?.Invoke(reports[i]);
@@ -124,15 +124,25 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
         return reports;
     }
 
-    /// <summary>PostgreSQL: claims the feeds chosen by `aggregator poll` as a node claims due ones, so a feed that a node
-    /// is polling right now is left to it (its report says so) and no node takes one of these while this run polls it.
-    /// Each poll's outcome ends its claim, as on a node.</summary>
-    /// <returns>The ids claimed; null on SQLite, where there is nothing to claim.</returns>
-    private async Task<IReadOnlySet<long>?> ClaimChosenAsync(IReadOnlyList<FeedRow> batch, CancellationToken cancellationToken)
+    /// <summary>The feeds chosen by `aggregator poll`, hosts interleaved, each with whether this run may poll it. On
+    /// PostgreSQL they are claimed as a node claims due ones, a few at a time as the workers need them (two batches'
+    /// worth of Polling:MaxConcurrency, not the run's feeds at once, whose last ones would wait past the lease), so a
+    /// feed that a node is polling right now is left to it (its report says so) and no node takes one while this run
+    /// polls it. The poll's outcome ends the claim, as on a node. On SQLite every feed may be polled.</summary>
+    private async IAsyncEnumerable<(int Index, bool Claimed)> ClaimedInTurnAsync(IReadOnlyList<FeedRow> batch,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (database.Provider != StorageProvider.Postgres || batch.Count == 0) return null;
-        var now = time.GetUtcNow();
-        return await feeds.ClaimAsync([.. batch.Select(f => f.Id)], database.Node.Id, now, now + cluster.Value.Lease, cancellationToken);
+        var size = Math.Max(8, polling.Value.MaxConcurrency * 2);
+        foreach (var turn in InterleaveHosts(batch).Chunk(size))
+        {
+            IReadOnlySet<long>? claimed = null;
+            if (database.Provider == StorageProvider.Postgres)
+            {
+                var now = time.GetUtcNow();
+                claimed = await feeds.ClaimAsync([.. turn.Select(i => batch[i].Id)], database.Node.Id, now, now + cluster.Value.Lease, cancellationToken);
+            }
+            foreach (var i in turn) yield return (i, claimed is null || claimed.Contains(batch[i].Id));
+        }
     }
 
     /// <summary>After each cycle, with every feed's outcome written: feeds failing, gone, moved or silent are alerted
