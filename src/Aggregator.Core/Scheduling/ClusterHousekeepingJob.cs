@@ -8,7 +8,7 @@ namespace Aggregator.Scheduling;
 /// node, and on another if that one dies. Brings the search index up to date (so `aggregator search` on any machine
 /// starts from a current index) and forgets nodes not heard from for a day.</summary>
 [DisallowConcurrentExecution]
-public sealed class ClusterHousekeepingJob(EntryStore entries, NodeStore nodes, TimeProvider time, IHostApplicationLifetime lifetime) : IJob
+public sealed class ClusterHousekeepingJob(SearchIndex search, NodeStore nodes, TimeProvider time, IHostApplicationLifetime lifetime) : IJob
 {
     public static readonly JobKey Key = new("cluster-housekeeping");
 
@@ -18,7 +18,7 @@ public sealed class ClusterHousekeepingJob(EntryStore entries, NodeStore nodes, 
         try
         {
             await nodes.ForgetAsync(time.GetUtcNow() - NodeStore.KeptFor, stopping.Token);
-            await entries.UpdateSearchIndexAsync(stopping.Token);
+            await search.UpdateAsync(stopping.Token);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -96,7 +96,7 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
             var batch = new { Ids = JsonSerializer.Serialize(ids) };
             var indexed = await write.Connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
                 SelectIndexedText, batch, write.Transaction);
-            await write.Connection.ExecuteAsync(EntryStore.ForgetIndexWords,
+            await write.Connection.ExecuteAsync(SearchIndex.ForgetIndexWords,
                 indexed.Select(e => new { e.Id, Words = TextTokens.IndexText(e.Title, e.Summary, e.Content) }), write.Transaction);
             await write.Connection.ExecuteAsync(Delete, batch, write.Transaction);
             await write.CommitAsync(cancellationToken);

@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
                 ?? throw new InvalidOperationException("the storage settings are not valid (see the settings check)")))
             .AddSingleton<FeedStore>()
             .AddSingleton<EntryStore>()
+            .AddSingleton<SearchIndex>()
             .AddSingleton<MatchStore>()
             .AddSingleton<OutboxStore>()
             .AddSingleton<HealthProblemStore>()

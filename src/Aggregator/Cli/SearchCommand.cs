@@ -42,7 +42,7 @@ internal static class SearchCommand
                 IAsyncEnumerable<EntryRow> rows;
                 if (query.RequiredTextWords is { } words)
                 {
-                    await store.UpdateSearchIndexAsync(cancellationToken);
+                    await host.Services.GetRequiredService<SearchIndex>().UpdateAsync(cancellationToken);
                     rows = store.ScanContainingAnyAsync(words, feed, since, cancellationToken);
                 }
                 else

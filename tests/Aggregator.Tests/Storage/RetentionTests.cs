@@ -59,7 +59,7 @@ public sealed class RetentionTests : IDisposable
         // the same story later, through another entry: its match names the one retention deletes
         await AddAsync(feed, "later-duplicate", 200, "r", duplicateOf: original);
         await AddAsync(feed, "ancient-matched-pending", 400, "r", "pending");
-        await new EntryStore(_database).UpdateSearchIndexAsync(ct);
+        await new SearchIndex(_database).UpdateAsync(ct);
 
         var retention = new Retention(_database, Options.Create(new RetentionOptions { KeepEntries = TimeSpan.FromDays(90), KeepMatched = TimeSpan.FromDays(365) }));
         Assert.Equal(2, await retention.CountAsync(Now, ct));

@@ -34,8 +34,8 @@ public sealed class SearchIndexTests : IDisposable
             }
             await write.CommitAsync(TestContext.Current.CancellationToken);
         }
-        Assert.Equal(400, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(0, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(400, await new SearchIndex(database).UpdateAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await new SearchIndex(database).UpdateAsync(TestContext.Current.CancellationToken));
 
         string[] queries = ["iran", "iran AND russia", "cafe", "CAFÉ OR gaza", "\"red sea\"", "f-35", "u.s. -oil", "(iran OR deal) talks", "title:iran", "sanctions NEAR/2 oil", "it",
             "إيران", "ايران", "إيران*", "\"حزب الله\"", "Хезболл*", "@hezbollah", "@hezbollah -russia", "iran*", "москв* OR россии", "میخواهم", "سورية", "ελλασ", "京"];
@@ -81,7 +81,7 @@ public sealed class SearchIndexTests : IDisposable
         var database = new SqliteDatabase(path);
         await database.MigrateAsync(TestContext.Current.CancellationToken);
         var entries = new EntryStore(database);
-        Assert.Equal(2, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2, await new SearchIndex(database).UpdateAsync(TestContext.Current.CancellationToken));
 
         var found = new List<string?>();
         await foreach (var row in entries.ScanContainingAnyAsync(Query.Parse("إيران").RequiredTextWords!, null, null, TestContext.Current.CancellationToken))
@@ -130,13 +130,13 @@ public sealed class SearchIndexTests : IDisposable
 
         await StoreAsync(database, feed, "1", "Fire at harbour");
         await StoreAsync(database, feed, "2", "Storm in Odessa");
-        Assert.Equal(2, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2, await new SearchIndex(database).UpdateAsync(TestContext.Current.CancellationToken));
         // Changed after it was indexed, and (entry 3) before.
         Assert.Equal(1, (await StoreAsync(database, feed, "1", "Blast at Sevastopol port"))!.Revision);
         Assert.Equal(2, (await StoreAsync(database, feed, "1", "Blast at Sevastopol harbour"))!.Revision);
         await StoreAsync(database, feed, "3", "Quiet day");
         Assert.Equal(1, (await StoreAsync(database, feed, "3", "Drone strike near Kherson"))!.Revision);
-        await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken);
+        await new SearchIndex(database).UpdateAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(["Blast at Sevastopol harbour"], await CandidatesAsync(entries, "sevastopol"));
         Assert.Equal(["Blast at Sevastopol harbour"], await CandidatesAsync(entries, "harbour"));
@@ -151,7 +151,7 @@ public sealed class SearchIndexTests : IDisposable
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM entries_revised"));
         // Changed by hand with sqlite3: the next search mends the index from the text the trigger kept.
         await connection.ExecuteAsync("UPDATE entries SET title = 'Ceasefire talks in Doha' WHERE title = 'Storm in Odessa'");
-        Assert.Equal(0, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await new SearchIndex(database).UpdateAsync(TestContext.Current.CancellationToken));
         Assert.Equal(["Ceasefire talks in Doha"], await CandidatesAsync(entries, "doha"));
         Assert.Empty(await CandidatesAsync(entries, "odessa"));
 
@@ -187,7 +187,7 @@ public sealed class SearchIndexTests : IDisposable
         var database = new SqliteDatabase(path);
         await database.MigrateAsync(TestContext.Current.CancellationToken);
         var entries = new EntryStore(database);
-        Assert.Equal(1, await entries.UpdateSearchIndexAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, await new SearchIndex(database).UpdateAsync(TestContext.Current.CancellationToken));
         Assert.Equal(["Blast at Sevastopol harbour"], await CandidatesAsync(entries, "sevastopol"));
         Assert.Empty(await CandidatesAsync(entries, "fire"));
     }
