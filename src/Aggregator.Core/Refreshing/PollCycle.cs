@@ -35,17 +35,20 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
         return [.. reports];
     }
 
+    /// <summary>How many feeds a node (or `poll`) claims at a time: two batches' worth of Polling:MaxConcurrency, at
+    /// least 8, so that a claim never waits long for its poll.</summary>
+    private int ClaimSize => Math.Max(8, polling.Value.MaxConcurrency * 2);
+
     /// <summary>Due feeds claimed for this node a few at a time, as the workers need them: two batches' worth of
     /// Polling:MaxConcurrency, the most overdue first. A node claims no more than it is about to poll, so nodes share a
     /// cycle's feeds by how fast they go, and a claim never waits long for its poll. The heartbeat extends the claims
     /// (<see cref="FeedStore.RenewClaimsAsync"/>) while the node lives.</summary>
     private async IAsyncEnumerable<FeedRow> ClaimedDueAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var size = Math.Max(8, polling.Value.MaxConcurrency * 2);
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
-            var batch = await feeds.ClaimDueAsync(database.Node.Id, now, now + cluster.Value.Lease, size, cancellationToken);
+            var batch = await feeds.ClaimDueAsync(database.Node.Id, now, now + cluster.Value.Lease, ClaimSize, cancellationToken);
             if (batch.Count == 0) yield break;
             var heldBack = batch.Where(feed => refresher.IsHeldBack(feed, now)).Select(feed => feed.Id).ToList();
             if (heldBack.Count > 0) await feeds.ReleaseAsync(database.Node.Id, heldBack, cancellationToken);
@@ -132,8 +135,7 @@ public sealed partial class PollCycle(Database database, FeedStore feeds, FeedRe
     private async IAsyncEnumerable<(int Index, bool Claimed)> ClaimedInTurnAsync(IReadOnlyList<FeedRow> batch,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var size = Math.Max(8, polling.Value.MaxConcurrency * 2);
-        foreach (var turn in InterleaveHosts(batch).Chunk(size))
+        foreach (var turn in InterleaveHosts(batch).Chunk(ClaimSize))
         {
             IReadOnlySet<long>? claimed = null;
             if (database.Provider == StorageProvider.Postgres)

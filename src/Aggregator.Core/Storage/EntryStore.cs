@@ -11,17 +11,26 @@ namespace Aggregator.Storage;
 /// <summary>The entries table. Deduplication is the UNIQUE (feed_id, entry_key) constraint, not a lookup first.</summary>
 public sealed class EntryStore(Database database)
 {
-    private const string InsertSql = """
+    private const string InsertInto = """
         INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
                              summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at, language)
-        VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
-                @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt, @Language)
+        """;
+
+    // A stored entry whose title or text the feed changed is updated (a changed date alone is no change).
+    private const string UpdateChanged = """
         ON CONFLICT (feed_id, entry_key) DO UPDATE SET
             title = excluded.title, summary = excluded.summary, content = excluded.content,
             summary_html = excluded.summary_html, content_html = excluded.content_html, updated_at = excluded.updated_at,
             revision = entries.revision + 1, revised_at = excluded.fetched_at
         WHERE entries.title IS DISTINCT FROM excluded.title OR entries.summary IS DISTINCT FROM excluded.summary
            OR entries.content IS DISTINCT FROM excluded.content
+        """;
+
+    private const string InsertSql = $"""
+        {InsertInto}
+        VALUES (@FeedId, @EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content,
+                @SummaryHtml, @ContentHtml, @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt, @Language)
+        {UpdateChanged}
         RETURNING id, revision
         """;
 
@@ -131,20 +140,14 @@ public sealed class EntryStore(Database database)
     // PostgreSQL: a feed's entries in one statement, each column an array (unnest keeps one SQL text whatever the
     // count, so Npgsql prepares it once per connection). Rows go in the order given (WITH ORDINALITY ... ORDER BY), so
     // ids follow it; RETURNING names each row by its key, since it promises no order.
-    private const string InsertAllPostgres = """
-        INSERT INTO entries (feed_id, entry_key, guid, link, title, author, summary, content,
-                             summary_html, content_html, categories, enclosures, published_at, updated_at, fetched_at, language)
+    private const string InsertAllPostgres = $"""
+        {InsertInto}
         SELECT @FeedId, k, g, l, t, a, s, c, sh, ch, cat::jsonb, enc::jsonb, p, u, f, lang
         FROM unnest(@EntryKey, @Guid, @Link, @Title, @Author, @Summary, @Content, @SummaryHtml, @ContentHtml,
                     @Categories, @Enclosures, @PublishedAt, @UpdatedAt, @FetchedAt, @Language)
              WITH ORDINALITY AS x (k, g, l, t, a, s, c, sh, ch, cat, enc, p, u, f, lang, n)
         ORDER BY n
-        ON CONFLICT (feed_id, entry_key) DO UPDATE SET
-            title = excluded.title, summary = excluded.summary, content = excluded.content,
-            summary_html = excluded.summary_html, content_html = excluded.content_html, updated_at = excluded.updated_at,
-            revision = entries.revision + 1, revised_at = excluded.fetched_at
-        WHERE entries.title IS DISTINCT FROM excluded.title OR entries.summary IS DISTINCT FROM excluded.summary
-           OR entries.content IS DISTINCT FROM excluded.content
+        {UpdateChanged}
         RETURNING entry_key, id, revision
         """;
 

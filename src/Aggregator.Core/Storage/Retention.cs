@@ -81,57 +81,54 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
     public async Task<long> RunAsync(DateTimeOffset now, Action<long>? deleted = null, CancellationToken cancellationToken = default)
     {
         if (!Enabled) return 0;
-        if (database.Provider == StorageProvider.Postgres) return await RunOnPostgresAsync(now, deleted, cancellationToken);
-        long total = 0;
-        while (true)
-        {
-            await using var write = await database.BeginWriteAsync(cancellationToken);
-            var ids = (await write.Connection.QueryAsync<long>(SelectBatch, Parameters(now, BatchSize), write.Transaction)).AsList();
-            if (ids.Count == 0)
-            {
-                await write.Connection.ExecuteAsync(DeleteOperational, Parameters(now, 0), write.Transaction);
-                await write.CommitAsync(cancellationToken);
-                return total;
-            }
-            var batch = new { Ids = JsonSerializer.Serialize(ids) };
-            var indexed = await write.Connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
-                SelectIndexedText, batch, write.Transaction);
-            await write.Connection.ExecuteAsync(SearchIndex.ForgetIndexWords,
-                indexed.Select(e => new { e.Id, Words = TextTokens.IndexText(e.Title, e.Summary, e.Content) }), write.Transaction);
-            await write.Connection.ExecuteAsync(Delete, batch, write.Transaction);
-            await write.CommitAsync(cancellationToken);
-            total += ids.Count;
-            deleted?.Invoke(total);
-        }
-    }
-
-    private async Task<long> RunOnPostgresAsync(DateTimeOffset now, Action<long>? deleted, CancellationToken cancellationToken)
-    {
+        if (database.Provider != StorageProvider.Postgres) return await DeleteInBatchesAsync(now, deleted, cancellationToken);
         await using var session = await database.OpenAsync(cancellationToken);
         if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@Lock)", new { Lock = RetentionLock })) return 0;
         try
         {
-            long total = 0;
-            while (true)
-            {
-                await using var write = await database.BeginWriteAsync(cancellationToken);
-                var ids = (await write.Connection.QueryAsync<long>(SelectBatch, Parameters(now, BatchSize), write.Transaction)).ToArray();
-                if (ids.Length == 0)
-                {
-                    await write.Connection.ExecuteAsync(DeleteOperational, Parameters(now, 0), write.Transaction);
-                    await write.CommitAsync(cancellationToken);
-                    return total;
-                }
-                await write.Connection.ExecuteAsync(DeletePostgres, new { Ids = ids }, write.Transaction);
-                await write.CommitAsync(cancellationToken);
-                total += ids.Length;
-                deleted?.Invoke(total);
-            }
+            return await DeleteInBatchesAsync(now, deleted, cancellationToken);
         }
         finally
         {
             await session.ExecuteAsync("SELECT pg_advisory_unlock(@Lock)", new { Lock = RetentionLock });
         }
+    }
+
+    private async Task<long> DeleteInBatchesAsync(DateTimeOffset now, Action<long>? deleted, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        while (true)
+        {
+            await using var write = await database.BeginWriteAsync(cancellationToken);
+            var ids = (await write.Connection.QueryAsync<long>(SelectBatch, Parameters(now, BatchSize), write.Transaction)).ToArray();
+            if (ids.Length == 0)
+            {
+                await write.Connection.ExecuteAsync(DeleteOperational, Parameters(now, 0), write.Transaction);
+                await write.CommitAsync(cancellationToken);
+                return total;
+            }
+            await DeleteEntriesAsync(write, ids);
+            await write.CommitAsync(cancellationToken);
+            total += ids.Length;
+            deleted?.Invoke(total);
+        }
+    }
+
+    /// <summary>The entries, their matches and deliveries; on SQLite their words in the index first (PostgreSQL's go
+    /// with them, by the foreign key).</summary>
+    private static async Task DeleteEntriesAsync(WriteScope write, long[] ids)
+    {
+        if (write.Provider == StorageProvider.Postgres)
+        {
+            await write.Connection.ExecuteAsync(DeletePostgres, new { Ids = ids }, write.Transaction);
+            return;
+        }
+        var batch = new { Ids = JsonSerializer.Serialize(ids) };
+        var indexed = await write.Connection.QueryAsync<(long Id, string? Title, string? Summary, string? Content)>(
+            SelectIndexedText, batch, write.Transaction);
+        await write.Connection.ExecuteAsync(SearchIndex.ForgetIndexWords,
+            indexed.Select(e => new { e.Id, Words = TextTokens.IndexText(e.Title, e.Summary, e.Content) }), write.Transaction);
+        await write.Connection.ExecuteAsync(Delete, batch, write.Transaction);
     }
 
     // Times as each engine compares them: ISO text on SQLite, timestamptz on PostgreSQL (typed even when null).
