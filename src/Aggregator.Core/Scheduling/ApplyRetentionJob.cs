@@ -27,8 +27,8 @@ public sealed partial class ApplyRetentionJob(Retention retention, TimeProvider 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            var deleted = await retention.RunAsync(time.GetUtcNow(), cancellationToken: stopping.Token);
-            LogApplied(deleted);
+            if (await retention.RunAsync(time.GetUtcNow(), cancellationToken: stopping.Token) is { } deleted) LogApplied(deleted);
+            else LogLeftToAnotherNode();
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -42,6 +42,9 @@ public sealed partial class ApplyRetentionJob(Retention retention, TimeProvider 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Deleted} old entries deleted (Aggregator:Retention)")]
     private partial void LogApplied(long deleted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: another node is deleting old entries right now (Aggregator:Retention); left to it")]
+    private partial void LogLeftToAnotherNode();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retention could not delete old entries ({Reason}); it tries again in a day")]
     private partial void LogFailed(string reason);

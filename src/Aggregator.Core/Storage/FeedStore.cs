@@ -26,7 +26,7 @@ public sealed class FeedStore(Database database)
             retry_after = CASE WHEN feeds.config_url = excluded.config_url THEN feeds.retry_after END
         """;
 
-    private const long SyncLock = 0x61676772_00000004;
+    private const long SyncLock = AdvisoryLocks.FeedSync;
 
     private const string Disable = "UPDATE feeds SET enabled = FALSE WHERE name = @Name";
 

@@ -151,5 +151,5 @@ public sealed class MatchStore(Database database)
         await write.Connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@Lock)", new { Lock = StoryLock }, write.Transaction);
     }
 
-    private const long StoryLock = 0x61676772_00000002;
+    private const long StoryLock = AdvisoryLocks.Stories;
 }

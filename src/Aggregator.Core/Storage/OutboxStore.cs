@@ -88,7 +88,7 @@ public sealed class OutboxStore(Database database)
         RETURNING *
         """;
 
-    private const long ClaimLock = 0x61676772_00000003;
+    private const long ClaimLock = AdvisoryLocks.OutboxClaims;
 
     /// <summary>The rows due for delivery, the longest waiting first. On PostgreSQL they are claimed for this node until
     /// <paramref name="leaseEnd"/>: no other node sends them before then.</summary>

@@ -12,7 +12,7 @@ namespace Aggregator.Storage;
 public sealed class PostgresDatabase : Database
 {
     /// <summary>Held while migrating, so that nodes starting together migrate one after the other.</summary>
-    private const long MigrationLock = 0x61676772_00000001;
+    private const long MigrationLock = AdvisoryLocks.Migration;
 
     private readonly NpgsqlDataSource _dataSource;
 

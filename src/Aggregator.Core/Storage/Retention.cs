@@ -56,9 +56,9 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
         DELETE FROM entries WHERE id = ANY(@Ids);
         """;
 
-    /// <summary>PostgreSQL: held (for the session) by the node applying retention; another node's daily run finds it
-    /// taken and leaves the work to it.</summary>
-    private const long RetentionLock = 0x61676772_00000004;
+    // PostgreSQL: held for the session by the node applying retention; another node's daily run finds it taken and
+    // leaves the work to it.
+    private const long RetentionLock = AdvisoryLocks.Retention;
 
     // Operational alerts (match_id NULL) belong to no entry, so deleting entries never takes them: they go after
     // KeepEntries, as unmatched entries do, with the health problems that ended before then; never one still pending,
@@ -77,13 +77,14 @@ public sealed class Retention(Database database, IOptions<RetentionOptions> opti
     }
 
     /// <param name="deleted">Called after each batch with the number deleted so far.</param>
-    /// <returns>How many entries were deleted (their matches and deliveries went with them).</returns>
-    public async Task<long> RunAsync(DateTimeOffset now, Action<long>? deleted = null, CancellationToken cancellationToken = default)
+    /// <returns>How many entries were deleted (their matches and deliveries went with them); null on PostgreSQL when
+    /// another node is applying retention right now (it deletes what is old).</returns>
+    public async Task<long?> RunAsync(DateTimeOffset now, Action<long>? deleted = null, CancellationToken cancellationToken = default)
     {
         if (!Enabled) return 0;
         if (database.Provider != StorageProvider.Postgres) return await DeleteInBatchesAsync(now, deleted, cancellationToken);
         await using var session = await database.OpenAsync(cancellationToken);
-        if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@Lock)", new { Lock = RetentionLock })) return 0;
+        if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@Lock)", new { Lock = RetentionLock })) return null;
         try
         {
             return await DeleteInBatchesAsync(now, deleted, cancellationToken);

@@ -27,7 +27,9 @@ internal static class VacuumCommand
                 var doomed = await retention.CountAsync(now, cancellationToken);
                 var deleted = await ProgressDisplay.RunAsync("entries deleted", progress =>
                     retention.RunAsync(now, done => progress.Report(done, doomed), cancellationToken));
-                Console.WriteLine($"Retention: {deleted} entries deleted (with their matches and deliveries; pending deliveries are kept).");
+                Console.WriteLine(deleted is null
+                    ? $"Retention: another node is deleting old entries right now ({doomed} are due to go); it does the work, and `vacuum` again shows what is left."
+                    : $"Retention: {deleted} entries deleted (with their matches and deliveries; pending deliveries are kept).");
             }
             if (services.GetRequiredService<Database>() is not SqliteDatabase database)
             {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Aggregator.Parsing;
 using Aggregator.Storage;
 using Aggregator.Tests.Support;
+using Dapper;
 
 namespace Aggregator.Tests.EndToEnd;
 
@@ -28,6 +29,18 @@ public sealed class VacuumCommandTests
                 await EntryStore.StoreAsync(write, feed, EntryStore.Encode(id, new ParsedEntry { Id = id, Title = id }, DateTimeOffset.UtcNow.AddDays(-daysAgo),
                     storeHtml: false, utf8: provider == StorageProvider.Sqlite));
             await write.CommitAsync(ct);
+        }
+
+        if (provider == StorageProvider.Postgres)
+        {
+            // Another node is applying retention (holds its lock): vacuum says so instead of "0 entries deleted".
+            await using var other = await root.OpenDatabaseAsync();
+            await other.ExecuteAsync("SELECT pg_advisory_lock(@Lock)", new { Lock = AdvisoryLocks.Retention });
+            var busy = await AggregatorProcess.RunAsync(root.Path, "vacuum");
+            Assert.Equal(0, busy.ExitCode);
+            Assert.Contains("Retention: another node is deleting old entries right now (1 are due to go)", busy.StdOut);
+            Assert.Equal(2, await root.CountAsync("SELECT count(*) FROM entries"));
+            await other.ExecuteAsync("SELECT pg_advisory_unlock(@Lock)", new { Lock = AdvisoryLocks.Retention });
         }
 
         var vacuum = await AggregatorProcess.RunAsync(root.Path, "vacuum");

@@ -99,9 +99,9 @@ public sealed class RetentionTests : IDisposable
         // Another node is applying it (holds its lock): this one leaves the work to it.
         await using (var other = await _database.OpenAsync(ct))
         {
-            await other.ExecuteAsync("SELECT pg_advisory_lock(x'6167677200000004'::bigint)");
-            Assert.Equal(0, await retention.RunAsync(Now, cancellationToken: ct));
-            await other.ExecuteAsync("SELECT pg_advisory_unlock(x'6167677200000004'::bigint)");
+            await other.ExecuteAsync("SELECT pg_advisory_lock(@Lock)", new { Lock = AdvisoryLocks.Retention });
+            Assert.Null(await retention.RunAsync(Now, cancellationToken: ct)); // left to that node, not "0 deleted"
+            await other.ExecuteAsync("SELECT pg_advisory_unlock(@Lock)", new { Lock = AdvisoryLocks.Retention });
         }
         Assert.Equal(1, await retention.RunAsync(Now, cancellationToken: ct));
     }
