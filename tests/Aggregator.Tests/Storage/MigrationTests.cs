@@ -42,7 +42,7 @@ public sealed class MigrationTests
         ["postgres/0013_flood_guard_and_quiet_hours.sql"] = "bf4ee51f28829dbadd97d162d00b45c27ad2b61dc2bc8c9051e9c233727fcc9b",
         ["postgres/0014_stories_and_entry_updates.sql"] = "2948164492c8ff7f9a8e3b5684e4572ae229f15d748c624c3761dc0eadfb30a1",
         ["postgres/0015_search_follows_entry_updates.sql"] = "4e6e0c468202f53774d48de311e9d38a04ecd11f6bfbe636fe9989dfbaef824c",
-        ["postgres/0016_entry_text_compression.sql"] = "94195e31e69f075a76ad3038d613b57d2eac2def6905bfe077d4c1aca9e0c355",
+        ["postgres/0016_entry_text_compression.sql"] = "1a2a1601ab4ff1c0f6757c53a302c35f260a3f321e124a94bbc24d75e68fd2ea",
     };
 
     private const string Prefix = "Aggregator.Storage.Migrations.";
